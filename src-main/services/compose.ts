@@ -1,0 +1,58 @@
+/**
+ * The one place where services are built and wired together. Nothing here imports Electron: the
+ * Electron adapter (src-main/app/main.ts), the browser test harness and unit tests all call
+ * `createServices` with a home directory and a tenant, and get the same objects.
+ */
+import { performance } from 'node:perf_hooks';
+import { getSuite, SUITE_IDS } from '../../src-shared/sign/index.js';
+import { CORE_VERSION } from '../../src-shared/version.js';
+import { AppInfoService, type AppInfo } from './app-info.js';
+import { ensureTenantDir } from './data-dir.js';
+import { SettingsService, type TenantSettings } from './settings.js';
+import { SuiteService, type SelfTestReport, type SuiteInfo, type SuiteRegistry } from './self-test.js';
+import { assertTenantId } from './tenant.js';
+
+export interface ServiceOptions {
+  /** Absolute home directory (see resolveHome in data-dir.ts). */
+  readonly home: string;
+  readonly tenant: string;
+  readonly appVersion: string;
+  readonly platform: string;
+  /** Configured outbound endpoints; the app is offline when none is set. */
+  readonly network?: { readonly planeUrl?: string; readonly chainRpcUrl?: string };
+  /** Monotonic milliseconds; defaults to performance.now. */
+  readonly now?: () => number;
+  /** Signature suites; defaults to the src-shared/sign registry. */
+  readonly registry?: SuiteRegistry;
+}
+
+/** The surface the IPC dispatcher calls; tests substitute spies for any part. */
+export interface Services {
+  readonly appInfo: { read(): AppInfo };
+  readonly suites: { list(): SuiteInfo[]; selfTest(): SelfTestReport };
+  readonly settings: { read(): TenantSettings };
+}
+
+export const defaultRegistry: SuiteRegistry = Object.freeze({
+  ids: SUITE_IDS,
+  get: (id: string) => getSuite(id),
+});
+
+export function createServices(options: ServiceOptions): Services {
+  const tenant = assertTenantId(options.tenant);
+  const dataDir = ensureTenantDir(options.home, tenant);
+  const network = options.network ?? {};
+  const offline = !network.planeUrl && !network.chainRpcUrl;
+  return Object.freeze({
+    appInfo: new AppInfoService({
+      appVersion: options.appVersion,
+      coreVersion: CORE_VERSION,
+      platform: options.platform,
+      tenant,
+      offline,
+      dataDir,
+    }),
+    suites: new SuiteService(options.registry ?? defaultRegistry, options.now ?? (() => performance.now())),
+    settings: new SettingsService(tenant),
+  });
+}

@@ -1,0 +1,35 @@
+import { useEffect } from 'react';
+import { sectionById } from '../sections.js';
+import { loadAppInfo } from '../store/actions.js';
+import { useStore } from '../store/index.js';
+import { AboutBuild } from './AboutBuild.js';
+import { EmptyState } from './EmptyState.js';
+import { Header } from './Header.js';
+import { Sidebar } from './Sidebar.js';
+
+export function App() {
+  const sectionId = useStore((s) => s.section);
+  const section = sectionById(sectionId);
+
+  useEffect(() => {
+    void loadAppInfo();
+  }, []);
+
+  return (
+    <div className="app">
+      <button type="button" className="skip-link" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <Header />
+      <div className="body">
+        <Sidebar />
+        <main id="main" className="content" tabIndex={-1} aria-labelledby="section-title">
+          <h1 id="section-title" className="section-title">
+            {section.label}
+          </h1>
+          {section.id === 'about' ? <AboutBuild /> : <EmptyState section={section} />}
+        </main>
+      </div>
+    </div>
+  );
+}
