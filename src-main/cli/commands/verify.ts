@@ -1,0 +1,171 @@
+/** `qtrust verify BUNDLE --trust TRUST.json`: the auditor's verifier (docs/verify.md). */
+import { bytesToUtf8 } from '../../../src-shared/bytes.js';
+import { QtError, isQtError } from '../../../src-shared/errors.js';
+import { parseTrust, type VerifyReport, type TrustRoots } from '../../../src-shared/verify/index.js';
+import { readFileLimited } from '../../io/read-file.js';
+import { verifyBundleDir } from '../../evidence/verify-files.js';
+import { EXIT } from '../context.js';
+import { stringOption } from '../input.js';
+import type { CommandContext, CommandSpec } from '../registry.js';
+
+const NAME = 'qtrust verify';
+const MAX_TRUST_BYTES = 16 * 1024 * 1024;
+
+/** Reads and parses a trust file; any problem is a QtError naming the file (exit 2). */
+export async function readTrustFile(path: string): Promise<TrustRoots> {
+  const bytes = await readFileLimited(path, MAX_TRUST_BYTES);
+  try {
+    return parseTrust(bytesToUtf8(bytes, path));
+  } catch (e) {
+    if (isQtError(e)) throw new QtError(e.code, `${path}: ${e.message}`, { path: e.path ?? '$', cause: e });
+    throw e;
+  }
+}
+
+function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 2;
+  if (!/^\d{1,2}$/.test(value) || Number(value) > 16) {
+    throw new QtError('QT_USAGE', `${NAME}: --workers must be a number from 0 to 16`, { path: '--workers' });
+  }
+  return Number(value);
+}
+
+/** A one-line progress bar on stderr, redrawn at most every 100 ms. */
+function progressBar(ctx: CommandContext): {
+  update: (done: number, total: number) => void;
+  clear: () => void;
+} {
+  let last = 0;
+  let drawn = false;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - last < 100 && done < total) return;
+      last = now;
+      const frac = total > 0 ? Math.min(1, done / total) : 1;
+      const width = 30;
+      const fill = Math.round(frac * width);
+      ctx.stderr(
+        `\r[${'#'.repeat(fill)}${' '.repeat(width - fill)}] ${Math.floor(frac * 100)}% ${done}/${total} records`,
+      );
+      drawn = true;
+    },
+    clear() {
+      if (drawn) ctx.stderr('\r\u001b[2K');
+    },
+  };
+}
+
+function scopeText(r: VerifyReport): string {
+  const s = r.scope;
+  if (s === null) return 'unknown scope';
+  if (s.type === 'full') return 'full log';
+  if (s.type === 'range') return `records ${s.from} to ${s.to - 1}`;
+  return `records about subject "${s.subject}"`;
+}
+
+/** Control characters (from a hostile bundle) never reach the terminal. */
+function oneLine(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    out += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? ' ' : ch;
+  }
+  return out;
+}
+
+/** The report as text for a person. */
+export function formatReport(r: VerifyReport): string {
+  const out: string[] = [];
+  out.push(
+    `bundle: log ${r.log ?? '(unknown)'}, ${scopeText(r)}, ${r.records} records, ${r.checkpoints} checkpoints`,
+  );
+  if (r.head !== null)
+    out.push(
+      `head checkpoint: tree size ${r.head.treeSize}, root ${r.head.rootHash}${r.head.time === undefined ? '' : `, ${r.head.time}`}`,
+    );
+  out.push('stages:');
+  for (const s of r.stages) {
+    const status = s.status === 'failed' ? `FAILED (${s.failures})` : s.status;
+    out.push(
+      `  ${s.stage.padEnd(24)}${status.padEnd(14)}${s.checked} checked${s.note === undefined ? '' : `; ${s.note}`}`,
+    );
+  }
+  if (r.failures.length > 0) {
+    out.push('failures:');
+    for (const f of r.failures) {
+      const where = [
+        f.seq === null ? undefined : `seq ${f.seq}`,
+        f.treeSize === undefined ? undefined : `checkpoint ${f.treeSize}`,
+        f.file === undefined ? undefined : `${f.file}${f.line === undefined ? '' : `:${f.line}`}`,
+      ]
+        .filter((x) => x !== undefined)
+        .join(', ');
+      out.push(`  [${f.stage}] ${f.code}${where === '' ? '' : ` (${where})`}: ${oneLine(f.message)}`);
+    }
+    if (r.omittedFailures > 0) out.push(`  ... and ${r.omittedFailures} more`);
+  }
+  if (r.cannotProve.length > 0) {
+    out.push('this bundle cannot prove:');
+    for (const c of r.cannotProve) out.push(`  - ${oneLine(c)}`);
+  }
+  out.push(r.ok ? 'result: VALID' : 'result: INVALID');
+  return `${out.join('\n')}\n`;
+}
+
+export interface VerifyCommandDeps {
+  /** Whether stderr is a terminal (progress bar). */
+  readonly stderrIsTTY: () => boolean;
+}
+
+export function createVerifyCommand(deps: VerifyCommandDeps): CommandSpec {
+  return {
+    name: ['verify'],
+    summary: 'verify an evidence bundle against pinned trust roots',
+    usage: 'verify BUNDLE --trust TRUST.json [--workers N] [--json]',
+    description: `Checks an evidence bundle (a folder written by 'qtrust evidence export') in named stages:
+format, record-hashes, chain-links, embedded-signatures, merkle-inclusion, checkpoint-signatures,
+checkpoint-consistency (anchors are not checked yet). Trust roots come only from TRUST.json, never
+from the bundle. Every failure names its stage, a stable code, the log and the seq.
+Exit codes: 0 valid; 1 invalid (any damage, truncation included); 2 bad arguments, unreadable
+paths, an unusable trust file, or a folder that is not a bundle.
+--json prints the full report: {"ok","log","scope","head","stages","failures","cannotProve",...}.`,
+    options: {
+      trust: {
+        type: 'string',
+        value: 'FILE',
+        description: 'trust file with the pinned keys (docs/formats.md)',
+      },
+      workers: {
+        type: 'string',
+        value: 'N',
+        description: 'worker threads for record checks (default 2, 0 = none)',
+      },
+    },
+    positionals: { min: 1, max: 1 },
+    json: true,
+    async run(ctx) {
+      const trustPath = stringOption(ctx.values, 'trust', NAME);
+      const workers = parseWorkers(stringOption(ctx.values, 'workers', NAME, true));
+      const trust = await readTrustFile(trustPath);
+      const bar = !ctx.json && deps.stderrIsTTY() ? progressBar(ctx) : undefined;
+      let result;
+      try {
+        result = await verifyBundleDir(ctx.positionals[0] as string, {
+          trust,
+          workers,
+          ...(bar === undefined ? {} : { onProgress: bar.update }),
+        });
+      } finally {
+        bar?.clear();
+      }
+      const report = result.report;
+      ctx.stdout(ctx.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+      return report.ok ? EXIT.ok : EXIT.verifyFailed;
+    },
+  };
+}
+
+export const verifyCommand: CommandSpec = createVerifyCommand({
+  stderrIsTTY: () => process.stderr.isTTY === true,
+});
