@@ -6,6 +6,8 @@ const critical = [
   'src-shared/canonical.ts',
   'src-shared/hash.ts',
   'src-shared/policy/**/*.ts',
+  'src-shared/merkle/**/*.ts',
+  'src-shared/checkpoint/**/*.ts',
   'src-shared/approvals/**/*.ts',
   'src-shared/grants/**/*.ts',
 ];
