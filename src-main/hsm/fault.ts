@@ -22,7 +22,9 @@ export function injectFaults(real: Pkcs11Api): FaultInjector {
   const api = new Proxy(real, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof value !== 'function' || typeof prop !== 'string' || UNAFFECTED.has(prop)) return value;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      // Native methods must run with the real object as `this` (a Proxy receiver is an illegal invocation).
+      if (UNAFFECTED.has(prop)) return (value as (...a: unknown[]) => unknown).bind(target);
       return (...args: unknown[]) => {
         calls++;
         if (calls > removeAt) {

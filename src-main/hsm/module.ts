@@ -44,6 +44,7 @@ export type Pkcs11Api = Pick<
   | 'C_InitPIN'
   | 'C_SetPIN'
   | 'C_CreateObject'
+  | 'C_InitToken'
 >;
 
 export interface TokenInfo {
@@ -134,6 +135,24 @@ export class Pkcs11Module {
       );
     }
     return found[0] as TokenInfo;
+  }
+
+  /**
+   * Initialises the token in `slot` (C_InitToken: erases it, sets the SO PIN and the label). The
+   * label is padded with blanks to the 32 bytes PKCS#11 requires (pkcs11js pads with NULs, which
+   * tokens then report as part of the label). The user PIN is set afterwards by the SO (C_InitPIN).
+   */
+  initToken(slot: Buffer, soPin: string, label: string): void {
+    this.assertOpen();
+    if (!/^[A-Za-z0-9._-]{1,32}$/.test(label)) {
+      throw new QtError(
+        'QT_HSM_LABEL',
+        `token label "${label.slice(0, 40)}" must be 1-32 characters of A-Z a-z 0-9 . _ -`,
+      );
+    }
+    if (soPin.length < 4 || soPin.length > 255)
+      throw new QtError('QT_HSM_PIN_INCORRECT', 'the SO PIN must have 4 to 255 characters');
+    pk('C_InitToken', () => this.api.C_InitToken(slot, soPin, label.padEnd(32, ' ')));
   }
 
   /** Mechanisms the token offers (numeric CKM_* values). */
