@@ -44,7 +44,7 @@ export const SECTIONS: readonly Section[] = Object.freeze([
     label: 'Policies',
     title: 'No policy loaded',
     empty:
-      'The active policy set, its history and proposed changes will appear here. Changing a policy is itself a request that needs approvals.',
+      'No policy is active for this tenant, so every request is denied. Load one in two steps: trust the keys that sign policies, then choose a policy envelope signed by them.',
   },
   {
     id: 'sync',

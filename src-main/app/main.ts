@@ -15,6 +15,7 @@ import { resolveHome } from '../services/data-dir.js';
 import { DEFAULT_TENANT } from '../services/tenant.js';
 import { APP_ENTRY_URL, APP_SCHEME, contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { CSP, SECURITY_HEADERS } from './csp.js';
+import { electronDialog } from './dialog.js';
 import { isAppUrl, isTrustedSender } from './sender.js';
 import { windowOptions } from './window-options.js';
 
@@ -106,6 +107,7 @@ if (!app.requestSingleInstanceLock()) {
       tenant,
       appVersion: app.getVersion(),
       platform: process.platform,
+      dialog: electronDialog(() => BrowserWindow.getFocusedWindow()),
     });
     hardenSession();
     for (const channel of CHANNEL_NAMES) {

@@ -5,6 +5,7 @@
  */
 import type { ChannelName, RequestOf, ResponseOf } from '../../src-shared/ipc/index.js';
 import type { Services } from '../services/compose.js';
+import { EVIDENCE_HANDLERS } from './evidence-handlers.js';
 
 export type Handlers = {
   readonly [C in ChannelName]: (
@@ -18,4 +19,9 @@ export const HANDLERS: Handlers = Object.freeze({
   readSuites: (s) => ({ suites: s.suites.list() }),
   readSelfTest: (s) => s.suites.selfTest(),
   readSettings: (s) => s.settings.read(),
+  readPolicy: (s) => s.policies.read(),
+  readPolicySimulation: (s, request) => s.policies.simulate(request),
+  writePolicySigners: (s, request) => s.policies.setSigners(request.publicKeySet),
+  writeLoadPolicy: (s, request) => s.policies.load(request.envelope),
+  ...EVIDENCE_HANDLERS,
 });

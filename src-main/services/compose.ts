@@ -3,11 +3,17 @@
  * Electron adapter (src-main/app/main.ts), the browser test harness and unit tests all call
  * `createServices` with a home directory and a tenant, and get the same objects.
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getSuite, SUITE_IDS } from '../../src-shared/sign/index.js';
 import { CORE_VERSION } from '../../src-shared/version.js';
 import { AppInfoService, type AppInfo } from './app-info.js';
+import { PolicyService } from './policy-service.js';
 import { ensureTenantDir } from './data-dir.js';
+import { EVIDENCE_DB_FILE } from '../cli/commands/evidence-export.js';
+import { NO_DIALOG, type DialogPort } from './dialog-port.js';
+import { EvidenceBrowser } from './evidence-browser.js';
+import { VerifyJobs } from './verify-jobs.js';
 import { SettingsService, type TenantSettings } from './settings.js';
 import { SuiteService, type SelfTestReport, type SuiteInfo, type SuiteRegistry } from './self-test.js';
 import { assertTenantId } from './tenant.js';
@@ -24,6 +30,10 @@ export interface ServiceOptions {
   readonly now?: () => number;
   /** Signature suites; defaults to the src-shared/sign registry. */
   readonly registry?: SuiteRegistry;
+  /** File and folder choices (native dialogs in Electron, a fake in tests); default: always cancelled. */
+  readonly dialog?: DialogPort;
+  /** Worker threads per bundle verification (default 2). */
+  readonly verifyWorkers?: number;
 }
 
 /** The surface the IPC dispatcher calls; tests substitute spies for any part. */
@@ -31,6 +41,9 @@ export interface Services {
   readonly appInfo: { read(): AppInfo };
   readonly suites: { list(): SuiteInfo[]; selfTest(): SelfTestReport };
   readonly settings: { read(): TenantSettings };
+  readonly evidence: Pick<EvidenceBrowser, 'head' | 'page' | 'detail'>;
+  readonly verify: Pick<VerifyJobs, 'chooseBundle' | 'chooseTrust' | 'start' | 'status'>;
+  readonly policies: Pick<PolicyService, 'read' | 'simulate' | 'setSigners' | 'load'>;
 }
 
 export const defaultRegistry: SuiteRegistry = Object.freeze({
@@ -54,5 +67,11 @@ export function createServices(options: ServiceOptions): Services {
     }),
     suites: new SuiteService(options.registry ?? defaultRegistry, options.now ?? (() => performance.now())),
     settings: new SettingsService(tenant),
+    evidence: new EvidenceBrowser(join(dataDir, EVIDENCE_DB_FILE)),
+    verify: new VerifyJobs({
+      dialog: options.dialog ?? NO_DIALOG,
+      ...(options.verifyWorkers === undefined ? {} : { workers: options.verifyWorkers }),
+    }),
+    policies: new PolicyService(dataDir),
   });
 }

@@ -4,8 +4,11 @@ import { loadAppInfo } from '../store/actions.js';
 import { useStore } from '../store/index.js';
 import { AboutBuild } from './AboutBuild.js';
 import { EmptyState } from './EmptyState.js';
+import { EvidenceView } from './EvidenceView.js';
 import { Header } from './Header.js';
+import { PoliciesSection } from './PoliciesSection.js';
 import { Sidebar } from './Sidebar.js';
+import { VerifyView } from './VerifyView.js';
 
 export function App() {
   const sectionId = useStore((s) => s.section);
@@ -27,7 +30,17 @@ export function App() {
           <h1 id="section-title" className="section-title">
             {section.label}
           </h1>
-          {section.id === 'about' ? <AboutBuild /> : <EmptyState section={section} />}
+          {section.id === 'about' ? (
+            <AboutBuild />
+          ) : section.id === 'evidence' ? (
+            <EvidenceView />
+          ) : section.id === 'verify' ? (
+            <VerifyView />
+          ) : section.id === 'policies' ? (
+            <PoliciesSection section={section} />
+          ) : (
+            <EmptyState section={section} />
+          )}
         </main>
       </div>
     </div>

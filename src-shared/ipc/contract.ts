@@ -5,11 +5,13 @@
  *
  * Naming: a channel's name starts with its kind. `read*` channels change no persistent state
  * and may be called freely; `write*` channels change state and will go through the policy
- * engine (none exist yet). The kind is also recorded in the entry so main can tell them apart
+ * engine. The kind is also recorded in the entry so main can tell them apart
  * without parsing names. The channel name is also the Electron IPC channel and the method
  * name on `window.qtrust`.
  */
+import './zod-config.js';
 import { z } from 'zod';
+import { EVIDENCE_CHANNELS, VERIFY_CHANNELS } from './evidence-contract.js';
 
 export type ChannelKind = 'read' | 'write';
 
@@ -56,6 +58,84 @@ const selfTestResult = z.strictObject({
   error: z.string().max(512).nullable(),
 });
 
+// Policies (docs/app.md, "Policies"). Bounds follow the policy engine's limits (docs/policy.md).
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const policyText = z.string().max(1024);
+const patternList = z.array(z.string().max(256)).max(64);
+const policySigner = z.strictObject({ suite: suiteId, keyid: z.string().max(128) });
+const policyRule = z.strictObject({
+  id: z.string().max(128),
+  effect: z.enum(['allow', 'deny']),
+  subjects: patternList,
+  actions: patternList,
+  resources: patternList,
+  /** The condition as canonical JSON text; null when the rule has none. */
+  when: z.string().max(1_000_000).nullable(),
+  approvals: z
+    .strictObject({
+      quorum: z.int().min(1).max(64),
+      from: z.array(z.string().max(128)).max(32),
+      allowRequester: z.boolean(),
+    })
+    .nullable(),
+  grantTtlSeconds: z.int().min(1).max(86_400).nullable(),
+  description: policyText.nullable(),
+});
+const policyView = z.strictObject({
+  name: z.string().max(128),
+  version: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+  hash: hex64,
+  description: policyText.nullable(),
+  signedBy: z.array(z.string().max(128)).max(64),
+  rules: z.array(policyRule).max(10_000),
+  warnings: z
+    .array(
+      z.strictObject({
+        ruleId: z.string().max(128),
+        kind: z.string().max(32),
+        message: z.string().max(4096),
+      }),
+    )
+    .max(100_000),
+});
+const decisionKind = z.enum(['allow', 'deny', 'pending']);
+const simulationRequest = z.strictObject({
+  subject: z.string().min(1).max(256),
+  groups: z.array(z.string().min(1).max(128)).max(64),
+  action: z.string().min(1).max(256),
+  resource: z.string().min(1).max(256),
+  /** JSON text, parsed strictly in main (duplicate keys refused). */
+  context: z.string().max(32_768),
+  time: z.string().min(1).max(64),
+});
+const simulationResult = z.strictObject({
+  decision: decisionKind,
+  rules: z.array(z.string().max(128)).max(10_000),
+  errors: z
+    .array(
+      z.strictObject({
+        ruleId: z.string().max(128),
+        message: z.string().max(4096),
+        path: z.string().max(1024),
+      }),
+    )
+    .max(10_000),
+  obligations: z
+    .array(
+      z.strictObject({
+        ruleId: z.string().max(128),
+        quorum: z.int().min(1).max(64),
+        from: z.array(z.string().max(128)).max(32),
+        allowRequester: z.boolean(),
+        grantTtlSeconds: z.int().min(1).max(86_400).nullable(),
+      }),
+    )
+    .max(10_000),
+  grantTtlSeconds: z.int().min(1).max(86_400).nullable(),
+  policyHash: hex64,
+  requestHash: hex64,
+});
+
 export const CONTRACT = {
   readAppInfo: {
     kind: 'read',
@@ -81,6 +161,42 @@ export const CONTRACT = {
     request: emptyRequest,
     response: z.strictObject({ tenant: z.string().max(64) }),
   },
+  readPolicy: {
+    kind: 'read',
+    summary:
+      "the tenant's trusted policy signers and active policy (name, version, hash, signer, rules, warnings)",
+    request: emptyRequest,
+    response: z.strictObject({
+      signers: z.array(policySigner).max(64),
+      policy: policyView.nullable(),
+      problem: z.string().max(4096).nullable(),
+    }),
+  },
+  readPolicySimulation: {
+    kind: 'read',
+    summary: 'what-if: the decision the active policy gives a request (nothing is recorded)',
+    request: simulationRequest,
+    response: simulationResult,
+  },
+  writePolicySigners: {
+    kind: 'write',
+    summary: 'set the trusted policy signer keys (a public key set), only while none are configured',
+    request: z.strictObject({ publicKeySet: z.string().min(1).max(60_000) }),
+    response: z.strictObject({ signers: z.array(policySigner).max(64) }),
+  },
+  writeLoadPolicy: {
+    kind: 'write',
+    summary: 'verify a signed policy envelope and make it active (rollback refused)',
+    request: z.strictObject({ envelope: z.string().min(1).max(60_000) }),
+    response: z.strictObject({
+      update: z.enum(['new', 'same', 'upgrade']),
+      name: z.string().max(128),
+      version: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+      hash: hex64,
+    }),
+  },
+  ...EVIDENCE_CHANNELS,
+  ...VERIFY_CHANNELS,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof CONTRACT;

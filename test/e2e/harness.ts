@@ -16,7 +16,7 @@ import { err } from '../../src-shared/ipc/index.js';
 import { APP_ORIGIN, contentTypeFor, resolveAppFile } from '../../src-main/app/app-protocol.js';
 import { SECURITY_HEADERS } from '../../src-main/app/csp.js';
 import { dispatch } from '../../src-main/ipc/dispatch.js';
-import { createServices, type Services } from '../../src-main/services/compose.js';
+import { createServices, type ServiceOptions, type Services } from '../../src-main/services/compose.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RENDERER_ROOT = join(REPO_ROOT, 'out/renderer');
@@ -53,9 +53,19 @@ function serveStatic(root: string): Server {
   });
 }
 
-export async function startHarness(tenant = 'e2e'): Promise<Harness> {
+/** `extra`: composition options a spec needs (the Verify spec injects a fake dialog port). */
+export async function startHarness(
+  tenant = 'e2e',
+  extra: Pick<ServiceOptions, 'dialog' | 'verifyWorkers'> = {},
+): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'qtrust-e2e-'));
-  const services = createServices({ home, tenant, appVersion: '0.1.0-e2e', platform: process.platform });
+  const services = createServices({
+    home,
+    tenant,
+    appVersion: '0.1.0-e2e',
+    platform: process.platform,
+    ...extra,
+  });
   const server = serveStatic(RENDERER_ROOT);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const address = server.address();

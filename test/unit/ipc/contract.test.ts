@@ -11,8 +11,22 @@ describe('contract', () => {
     }
   });
 
-  it('has the channels of this issue', () => {
-    expect([...CHANNEL_NAMES].sort()).toEqual(['readAppInfo', 'readSelfTest', 'readSettings', 'readSuites']);
+  it('has the app shell and policy channels (other features add theirs)', () => {
+    expect([...CHANNEL_NAMES].sort()).toEqual(
+      expect.arrayContaining([
+        'readAppInfo',
+        'readPolicy',
+        'readPolicySimulation',
+        'readSelfTest',
+        'readSettings',
+        'readSuites',
+        'writeLoadPolicy',
+        'writePolicySigners',
+      ]),
+    );
+    expect(CONTRACT.writeLoadPolicy.kind).toBe('write');
+    expect(CONTRACT.writePolicySigners.kind).toBe('write');
+    expect(CONTRACT.readPolicySimulation.kind).toBe('read');
   });
 
   it('uses strict request schemas that refuse unknown fields', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { QtError } from '../../../src-shared/errors.js';
 import { CHANNEL_NAMES, MAX_REQUEST_DEPTH, MAX_REQUEST_SIZE } from '../../../src-shared/ipc/index.js';
 import { dispatch } from '../../../src-main/ipc/dispatch.js';
-import { spyServices } from './spy-services.js';
+import { spyServices, validRequest } from './spy-services.js';
 
 class LookAlike {
   constructor() {
@@ -54,15 +54,40 @@ describe('dispatch', () => {
     describe(channel, () => {
       it('answers a valid request', async () => {
         const { services, calls } = spyServices();
-        const r = await dispatch(services, channel, {});
+        const r = await dispatch(services, channel, validRequest(channel));
         expect(r.ok).toBe(true);
         expect(calls()).toBe(1);
       });
 
-      it('accepts a null-prototype empty object', async () => {
+      it('accepts a null-prototype object', async () => {
         const { services } = spyServices();
-        expect((await dispatch(services, channel, Object.create(null))).ok).toBe(true);
+        const request = Object.assign(Object.create(null) as object, validRequest(channel));
+        expect((await dispatch(services, channel, request)).ok).toBe(true);
       });
+
+      it('refuses a valid request with one extra field', async () => {
+        const { services, calls } = spyServices();
+        const r = await dispatch(services, channel, { ...validRequest(channel), extra: 1 });
+        expect(r).toMatchObject({ ok: false, code: 'QT_BAD_REQUEST' });
+        expect(calls()).toBe(0);
+      });
+
+      for (const field of Object.keys(validRequest(channel))) {
+        it(`refuses a request without ${field}, or with ${field} of another type`, async () => {
+          const { services, calls } = spyServices();
+          const { [field]: value, ...rest } = validRequest(channel);
+          expect(await dispatch(services, channel, rest)).toMatchObject({
+            ok: false,
+            code: 'QT_BAD_REQUEST',
+          });
+          const wrong = typeof value === 'string' ? 1 : 'x';
+          expect(await dispatch(services, channel, { ...rest, [field]: wrong })).toMatchObject({
+            ok: false,
+            code: 'QT_BAD_REQUEST',
+          });
+          expect(calls()).toBe(0);
+        });
+      }
 
       for (const [what, make] of MALFORMED) {
         it(`refuses ${what} with QT_BAD_REQUEST before any service runs`, async () => {
