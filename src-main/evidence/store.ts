@@ -17,7 +17,6 @@ import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { QtError, isQtError } from '../../src-shared/errors.js';
 import type { HashPrimitives } from '../../src-shared/hash.js';
-import { leafHash } from '../../src-shared/merkle/hash.js';
 import { consistencyProof as merkleConsistency } from '../../src-shared/merkle/consistency.js';
 import { inclusionProof as merkleInclusion } from '../../src-shared/merkle/inclusion.js';
 import type { SecretKeyEntry } from '../../src-shared/sign/keyid.js';
@@ -34,13 +33,13 @@ import {
   BOOKKEEPING_KINDS,
   ZERO_HASH,
   aorigin,
-  encodeRecord,
+  canonicalRecordText,
   parseRecord,
   type EvidenceRecord,
   type RecordKind,
 } from '../../src-shared/evidence/record.js';
 import { nodeSuiteBackend } from '../crypto/node-backend.js';
-import { storeHashes } from './hashes.js';
+import { sealRecordText, storeHashes } from './hashes.js';
 import {
   checkpointFromRow,
   signLogCheckpoint,
@@ -99,6 +98,9 @@ interface Pending {
 }
 
 const PAGE = 1000;
+/** Rows per multi-row INSERT (7 parameters each; SQLite allows 32,766 parameters per statement). */
+const ROWS_PER_INSERT = 64;
+const RECORD_COLUMNS = '(log, seq, kind, time, hash, leaf, data)';
 const open = new Set<string>();
 
 export class EvidenceLog {
@@ -115,6 +117,8 @@ export class EvidenceLog {
   readonly #backend: SuiteBackend;
   readonly #nodes: StoredNodes;
   readonly #insertRecord: Database.Statement;
+  readonly #insertRecords: Database.Statement;
+  readonly #rowParams: unknown[] = new Array<unknown>(7 * ROWS_PER_INSERT);
   readonly #insertNode: Database.Statement;
   readonly #insertCheckpoint: Database.Statement;
 
@@ -177,8 +181,11 @@ export class EvidenceLog {
     this.#nextSeq = verified.size;
     this.#headHash = verified.headHash ?? ZERO_HASH;
 
-    this.#insertRecord = db.prepare(
-      'INSERT INTO records (log, seq, kind, time, hash, leaf, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    this.#insertRecord = db.prepare(`INSERT INTO records ${RECORD_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    // One statement for many rows: one call into SQLite per ROWS_PER_INSERT records. Rows are
+    // inserted in order, so the per-row seq trigger (migrations.ts) still sees each one.
+    this.#insertRecords = db.prepare(
+      `INSERT INTO records ${RECORD_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
     );
     this.#insertNode = db.prepare('INSERT INTO nodes (log, level, idx, hash) VALUES (?, ?, ?, ?)');
     this.#insertCheckpoint = db.prepare(
@@ -253,11 +260,9 @@ export class EvidenceLog {
       this.#usable();
       const seq = this.#nextSeq;
       const time = this.#clock();
-      const { bytes, hash } = encodeRecord(
-        { log: this.origin, seq, prev: this.#headHash, time, kind, body },
-        this.#hashes,
-      );
-      const leaf = leafHash(bytes, this.#hashes);
+      // All of createRecord's checks; the text is then encoded once into its hash input.
+      const text = canonicalRecordText({ log: this.origin, seq, prev: this.#headHash, time, kind, body });
+      const { bytes, hash, leaf } = sealRecordText(text, this.#hashes);
       this.#nextSeq = seq + 1;
       this.#headHash = hash;
       return new Promise<AppendResult>((resolve, reject) => {
@@ -315,8 +320,8 @@ export class EvidenceLog {
       this.#db
         .transaction(() => {
           const nodes: CompletedNode[] = [];
+          this.#insertRows(batch);
           for (const p of batch) {
-            this.#insertRecord.run(this.#logId, p.seq, p.kind, p.time, p.hash, p.leaf, p.bytes);
             edge.append(p.leaf, (n) => nodes.push(n));
             const substantive = !BOOKKEEPING_KINDS.has(p.kind);
             state = {
@@ -366,6 +371,31 @@ export class EvidenceLog {
     }
     this.#state = state;
     for (const p of batch) p.resolve(Object.freeze({ seq: p.seq, hash: p.hash, time: p.time }));
+  }
+
+  /** Inserts the batch's records in order: full groups by the multi-row statement, the rest one by one. */
+  #insertRows(batch: readonly Pending[]): void {
+    const params = this.#rowParams;
+    const full = batch.length - (batch.length % ROWS_PER_INSERT);
+    for (let start = 0; start < full; start += ROWS_PER_INSERT) {
+      for (let i = 0; i < ROWS_PER_INSERT; i++) {
+        const p = batch[start + i] as Pending;
+        const o = 7 * i;
+        params[o] = this.#logId;
+        params[o + 1] = p.seq;
+        params[o + 2] = p.kind;
+        params[o + 3] = p.time;
+        params[o + 4] = p.hash;
+        params[o + 5] = p.leaf;
+        params[o + 6] = p.bytes;
+      }
+      this.#insertRecords.run(params);
+    }
+    for (let i = full; i < batch.length; i++) {
+      const p = batch[i] as Pending;
+      this.#insertRecord.run(this.#logId, p.seq, p.kind, p.time, p.hash, p.leaf, p.bytes);
+    }
+    params.fill(undefined);
   }
 
   #failedError(): QtError {

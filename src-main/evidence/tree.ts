@@ -15,6 +15,18 @@ import type { NodeHashReader } from '../../src-shared/merkle/source.js';
 
 export const NODE_STRIDE = 4;
 
+// One scratch buffer for the 65-byte node-hash inputs of appends (RFC 9162 §2.1.1:
+// 0x01 || left || right): the digest functions are synchronous and keep no reference to their
+// input, so reusing it saves an allocation per node without sharing any state between calls.
+const nodeInput = new Uint8Array(65);
+nodeInput[0] = 0x01;
+
+function appendNodeHash(left: Uint8Array, right: Uint8Array, hashes: HashPrimitives): Uint8Array {
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return hashes.sha256(nodeInput);
+}
+
 /** A perfect subtree hash completed by an append, to be stored when its level is a stride level. */
 export interface CompletedNode {
   readonly level: number;
@@ -45,7 +57,7 @@ export class TreeEdge {
     let index = this.#size;
     // Each trailing 1 bit of the index is a left sibling waiting on the edge: merge with it.
     while (index % 2 === 1) {
-      h = hashChildren(this.#roots.pop() as Uint8Array, h, this.#hashes);
+      h = appendNodeHash(this.#roots.pop() as Uint8Array, h, this.#hashes);
       level++;
       index = (index - 1) / 2;
       if (level % NODE_STRIDE === 0) onNode({ level, index, hash: h });

@@ -173,6 +173,17 @@ function encode(
   input: CreateRecordInput,
   hashes: HashPrimitives,
 ): { text: string; bytes: Uint8Array; hash: Uint8Array } {
+  const text = canonicalRecordText(input);
+  const bytes = checkedBytes(text);
+  return { text, bytes, hash: hashTagged(TAGS.evidence, bytes, hashes) };
+}
+
+/**
+ * The checks of createRecord and the canonical text of the record, without encoding or hashing it:
+ * for an append path that encodes the text straight into its hash input (src-main/evidence/
+ * hashes.ts). The caller must still apply checkRecordLength to the UTF-8 length.
+ */
+export function canonicalRecordText(input: CreateRecordInput): string {
   if (!isPlainObject(input)) {
     throw new QtError('QT_TYPE', `input must be a plain object, got ${describe(input)}`, { path: 'input' });
   }
@@ -192,9 +203,8 @@ function encode(
   }
   if (!isPlainObject(input.body))
     throw invalid('body', `must be a plain object, got ${describe(input.body)}`);
-  let text: string;
   try {
-    text = canonicalize({
+    return canonicalize({
       v: RECORD_VERSION,
       log,
       seq,
@@ -206,15 +216,18 @@ function encode(
   } catch (cause) {
     throw rethrow(cause);
   }
-  const bytes = checkedBytes(text);
-  return { text, bytes, hash: hashTagged(TAGS.evidence, bytes, hashes) };
+}
+
+/** Refuses a canonical encoding longer than MAX_RECORD_BYTES (QT_RECORD_INVALID). */
+export function checkRecordLength(length: number): void {
+  if (length > MAX_RECORD_BYTES) {
+    throw invalid('$', `canonical encoding is ${length} bytes, more than ${MAX_RECORD_BYTES}`);
+  }
 }
 
 function checkedBytes(text: string): Uint8Array {
   const bytes = utf8ToBytes(text);
-  if (bytes.length > MAX_RECORD_BYTES) {
-    throw invalid('$', `canonical encoding is ${bytes.length} bytes, more than ${MAX_RECORD_BYTES}`);
-  }
+  checkRecordLength(bytes.length);
   return bytes;
 }
 

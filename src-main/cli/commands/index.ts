@@ -11,6 +11,7 @@ import { approvalRequestCommand } from './approval-request.js';
 import { canonCommand } from './canon.js';
 import { ceremonyRunCommand } from './ceremony-run.js';
 import { ceremonyVerifyCommand } from './ceremony-verify.js';
+import { demoGenerateCommand } from './demo-generate.js';
 import { evidenceExportCommand } from './evidence-export.js';
 import { hashCommand } from './hash.js';
 import { keyGenerateCommand } from './key-generate.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = Object.freeze([
   canonCommand,
   ceremonyRunCommand,
   ceremonyVerifyCommand,
+  demoGenerateCommand,
   evidenceExportCommand,
   hashCommand,
   keyGenerateCommand,
