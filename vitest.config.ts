@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 const critical = [
   'src-shared/canonical.ts',
   'src-shared/hash.ts',
+  'src-shared/time.ts',
   'src-shared/policy/**/*.ts',
   'src-shared/merkle/**/*.ts',
   'src-shared/checkpoint/**/*.ts',

@@ -2,16 +2,19 @@
  * Policy engine throughput: complete decisions (request parsing, indexed matching, conditions, request
  * hashing) on a realistic 1,000-rule policy, against cedar-wasm deciding the equivalent policy set
  * (test/unit/policy/cedar.ts) in the same run. Goal (issue 4): >= 200,000 decisions/s on one core and
- * >= 5x cedar-wasm.
+ * >= 5x cedar-wasm; the run states whether it met both. The machine may be shared: cedar-wasm's rate,
+ * measured in the same run, shows how loaded it was (about 450 decisions/s at 1,000 rules when idle,
+ * /work/shared/PLATFORM.md).
  */
-import { hash } from 'node:crypto';
 import { nodeHashes } from '../src-main/crypto/node-backend.js';
-import type { HashPrimitives } from '../src-shared/hash.js';
 import { compilePolicy, evaluate, parseRequest } from '../src-shared/policy/index.js';
 import { cedar, policyToCedar, requestToCedar } from '../test/unit/policy/cedar.js';
 import { measure, printComparison } from './lib.js';
 
 const SERVICES = 50;
+/** Issue 4's goals: complete decisions per second on one core, and the multiple of cedar-wasm's rate. */
+const GOAL_RATE = 200_000;
+const GOAL_RATIO = 5;
 const ENVS = ['dev', 'stage', 'prod'];
 
 /** A deterministic pseudo-random sequence, so every run benchmarks the same policy. */
@@ -77,17 +80,9 @@ export default async function (): Promise<void> {
   for (const r of raws) counts[evaluate(compiled, r, { hashes: nodeHashes }).decision]! += 1;
   console.log(`policy: ${doc.rules.length} rules; sample decisions: ${JSON.stringify(counts)}`);
 
-  // Node 20's one-shot crypto.hash skips createHash's object set-up: same digests, less overhead.
-  const oneShot: HashPrimitives = {
-    ...nodeHashes,
-    sha256: (d) => new Uint8Array(hash('sha256', d, 'buffer')),
-  };
   const parsed = raws.map((r) => parseRequest(r));
   const ours = measure('qtrust evaluate (parse + decide + hash)', () =>
     evaluate(compiled, raws[i++ & 1023], { hashes: nodeHashes }),
-  );
-  const oursOneShot = measure('qtrust evaluate (same, one-shot sha256)', () =>
-    evaluate(compiled, raws[i++ & 1023], { hashes: oneShot }),
   );
   const oursParsed = measure('qtrust evaluate (pre-parsed request)', () =>
     evaluate(compiled, parsed[i++ & 1023]!, { hashes: nodeHashes }),
@@ -111,5 +106,12 @@ export default async function (): Promise<void> {
       warmupMs: 1000,
     },
   );
-  printComparison('policy decisions, 1,000 rules', [ours, oursOneShot, oursParsed, peer], peer.name);
+  printComparison('policy decisions, 1,000 rules', [ours, oursParsed, peer], peer.name);
+  const rate = Math.round(ours.opsPerSecond);
+  const ratio = ours.opsPerSecond / peer.opsPerSecond;
+  console.log(
+    `complete decisions/s: ${rate.toLocaleString('en-US')} (goal >= 200,000: ${rate >= GOAL_RATE ? 'met' : 'NOT met'} in this run); ` +
+      `ratio vs cedar-wasm: ${ratio.toFixed(1)}x (goal >= 5x: ${ratio >= GOAL_RATIO ? 'met' : 'NOT met'}); ` +
+      `cedar-wasm at ${Math.round(peer.opsPerSecond)}/s (about 450/s on an idle core) indicates the load`,
+  );
 }

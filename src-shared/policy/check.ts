@@ -2,7 +2,7 @@
  * checkPolicy: cheap static warnings about rules that can never match or can never take effect
  * (docs/policy.md, "Checks"). Sound but incomplete: every warning is true, not every dead rule is found.
  */
-import { compareInstants } from './rfc3339.js';
+import { compareInstants } from '../time.js';
 import { isParsedPolicy, parsePolicy } from './parse-policy.js';
 import { patternCovers, toPattern } from './pattern.js';
 import type { Condition, Policy, Rule } from './types.js';

@@ -12,14 +12,39 @@ import { toPattern, type Pattern } from './pattern.js';
 import type { Policy, Rule } from './types.js';
 
 interface TrieNode {
-  rules: number[];
-  readonly next: Map<number, TrieNode>;
+  readonly rules: number[];
+  /** Children by the first UTF-16 unit of their edge's label. */
+  readonly next: Map<number, TrieEdge>;
+  /** After compress(), for a node with few children: their first units, in the order of `edges`. */
+  firsts: string;
+  edges: TrieEdge[];
+}
+
+/** An edge of the prefix trie; chains of nodes without rules and with one child are merged into one label. */
+interface TrieEdge {
+  label: string;
+  node: TrieNode;
+}
+
+/** Up to this many children a node is searched by indexOf in a short string, faster than a Map here. */
+const SMALL_FANOUT = 8;
+
+function newNode(): TrieNode {
+  return { rules: [], next: new Map(), firsts: '', edges: [] };
+}
+
+/** The child edge of `node` whose label starts with `value[i]`. */
+function child(node: TrieNode, value: string, i: number): TrieEdge | undefined {
+  if (i >= value.length) return undefined;
+  if (node.next.size > SMALL_FANOUT) return node.next.get(value.charCodeAt(i));
+  const k = node.firsts.indexOf(value.charAt(i));
+  return k < 0 ? undefined : node.edges[k];
 }
 
 /** Exact ids and prefixes of one dimension. */
 export class PatternIndex {
   private readonly exact = new Map<string, number[]>();
-  private readonly root: TrieNode = { rules: [], next: new Map() };
+  private readonly root: TrieNode = newNode();
 
   add(p: Pattern, rule: number): void {
     if (!p.prefix) {
@@ -31,14 +56,37 @@ export class PatternIndex {
     let node = this.root;
     for (let i = 0; i < p.text.length; i++) {
       const c = p.text.charCodeAt(i);
-      let child = node.next.get(c);
-      if (child === undefined) {
-        child = { rules: [], next: new Map() };
-        node.next.set(c, child);
+      let edge = node.next.get(c);
+      if (edge === undefined) {
+        edge = { label: p.text[i] as string, node: newNode() };
+        node.next.set(c, edge);
       }
-      node = child;
+      node = edge.node;
     }
     if (node.rules[node.rules.length - 1] !== rule) node.rules.push(rule);
+  }
+
+  /**
+   * Merges every chain of rule-less single-child nodes into its edge (a radix tree), so a lookup
+   * follows one map entry per branching point instead of one per character. Called once, after the
+   * last add.
+   */
+  compress(): void {
+    const stack: TrieNode[] = [this.root];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      for (const edge of node.next.values()) {
+        while (edge.node.rules.length === 0 && edge.node.next.size === 1) {
+          const only = edge.node.next.values().next().value as TrieEdge;
+          edge.label += only.label;
+          edge.node = only.node;
+        }
+        stack.push(edge.node);
+      }
+      if (node.next.size <= SMALL_FANOUT) {
+        node.edges = [...node.next.values()];
+        node.firsts = node.edges.map((e) => e.label[0] as string).join('');
+      }
+    }
   }
 
   /** Appends the posting lists matching `value` to `out`; returns the number of postings added. */
@@ -49,15 +97,16 @@ export class PatternIndex {
       out.push(exact);
       total += exact.length;
     }
-    let node: TrieNode | undefined = this.root;
-    for (let i = 0; ; i++) {
+    let node = this.root;
+    for (let i = 0; ;) {
       if (node.rules.length > 0) {
         out.push(node.rules);
         total += node.rules.length;
       }
-      if (i === value.length) break;
-      node = node.next.get(value.charCodeAt(i));
-      if (node === undefined) break;
+      const edge = child(node, value, i);
+      if (edge === undefined || !value.startsWith(edge.label, i)) break;
+      i += edge.label.length;
+      node = edge.node;
     }
     return total;
   }
@@ -125,6 +174,7 @@ export function compilePolicy(policy: unknown, hashes: HashPrimitives = nobleHas
     for (const p of cr.resources) resources.add(p, n);
     return cr;
   });
+  for (const index of [subjectIds, subjectGroups, actions, resources]) index.compress();
   const compiled: CompiledPolicy = Object.freeze({
     policy: parsed,
     rules: Object.freeze(rules),

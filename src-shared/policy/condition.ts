@@ -4,7 +4,7 @@
  * parsed document's own (limited) size: no variables, no recursion other than the tree's depth.
  */
 import { POLICY_LIMITS } from './limits.js';
-import { compareInstants, parseRfc3339 } from './rfc3339.js';
+import { compareInstants, parseRfc3339 } from '../time.js';
 import type { Reader } from './strict-json.js';
 import type { AuthzRequest, Condition, Literal } from './types.js';
 

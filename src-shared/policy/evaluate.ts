@@ -12,7 +12,7 @@ import { acompiled, type CompiledPolicy, type CompiledRule } from './compile.js'
 import { DEFAULT_GRANT_TTL_SECONDS } from './limits.js';
 import { isParsedRequest, parseRequest, requestHash } from './parse-request.js';
 import { patternMatches, type Pattern } from './pattern.js';
-import type { ApprovalStatus, AuthzRequest, Decision, EvaluationError, Obligation } from './types.js';
+import type { ApprovalStatus, AuthzRequest, Decision, EvaluationError, Obligation, Rule } from './types.js';
 
 export interface EvaluateOptions {
   readonly approvals?: ApprovalStatus;
@@ -102,6 +102,9 @@ function checkOptions(opts: unknown): EvaluateOptions {
   return o as EvaluateOptions;
 }
 
+/** The empty list every decision without rules, errors or obligations shares (frozen, so sharing is safe). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /**
  * Decides `request` (the result of parseRequest, or a raw request, parsed first) under `compiled`.
  * Throws only for invalid inputs (QT_TYPE, QT_REQUEST_INVALID); every rule error becomes part of the
@@ -111,37 +114,39 @@ export function evaluate(compiled: CompiledPolicy, request: unknown, opts: Evalu
   const cp = acompiled(compiled);
   const options = checkOptions(opts);
   const req = isParsedRequest(request) ? request : parseRequest(request);
-  const errors: EvaluationError[] = [];
-  const denies: string[] = [];
-  const allows: CompiledRule[] = [];
+  // Candidates come in rule-number order, which is rule-id order: `rules` and `errors` need no sort.
+  let errors: EvaluationError[] | undefined;
+  let denies: string[] | undefined;
+  let allows: Rule[] | undefined;
   for (const n of candidates(cp, req)) {
-    const cr = cp.rules[n] as CompiledRule;
-    const rule = cr.rule;
+    const rule = (cp.rules[n] as CompiledRule).rule;
     const r = rule.when === undefined ? true : evalCondition(rule.when, req);
-    if (typeof r !== 'boolean')
-      errors.push(Object.freeze({ ruleId: rule.id, message: r.message, path: r.path }));
+    if (typeof r !== 'boolean') {
+      (errors ??= []).push(Object.freeze({ ruleId: rule.id, message: r.message, path: r.path }));
+    }
     if (rule.effect === 'deny') {
-      if (r !== false) denies.push(rule.id); // true, or an error: fail closed
+      if (r !== false) (denies ??= []).push(rule.id); // true, or an error: fail closed
     } else if (r === true) {
-      allows.push(cr);
+      (allows ??= []).push(rule);
     }
   }
-  const base = {
-    errors: Object.freeze(errors),
-    policyHash: cp.policyHash,
-    requestHash: requestHash(req, options.hashes ?? nobleHashes),
-  };
-  if (denies.length > 0 || allows.length === 0) {
+  const errs = errors === undefined ? NONE : Object.freeze(errors);
+  const requestHashHex = requestHash(req, options.hashes ?? nobleHashes);
+  if (denies !== undefined || allows === undefined) {
     return Object.freeze({
       decision: 'deny',
-      rules: Object.freeze(denies),
-      ...base,
-      obligations: Object.freeze([]),
+      rules: denies === undefined ? NONE : Object.freeze(denies),
+      errors: errs,
+      policyHash: cp.policyHash,
+      requestHash: requestHashHex,
+      obligations: NONE,
     });
   }
-  const obligations: Obligation[] = [];
+  let obligations: Obligation[] | undefined;
+  const ids: string[] = [];
   let ttl = Infinity;
-  for (const { rule } of allows) {
+  for (const rule of allows) {
+    ids.push(rule.id);
     const ruleTtl = rule.grantTtlSeconds ?? DEFAULT_GRANT_TTL_SECONDS;
     if (ruleTtl < ttl) ttl = ruleTtl;
     if (rule.approvals !== undefined) {
@@ -151,19 +156,21 @@ export function evaluate(compiled: CompiledPolicy, request: unknown, opts: Evalu
         from: rule.approvals.from,
         allowRequester: rule.approvals.allowRequester,
       };
-      obligations.push(
+      (obligations ??= []).push(
         Object.freeze(
           rule.grantTtlSeconds === undefined ? ob : { ...ob, grantTtlSeconds: rule.grantTtlSeconds },
         ),
       );
     }
   }
-  const met = obligations.every((ob) => satisfied(options.approvals, ob));
+  const met = obligations === undefined || obligations.every((ob) => satisfied(options.approvals, ob));
   return Object.freeze({
     decision: met ? 'allow' : 'pending',
-    rules: Object.freeze(allows.map((cr) => cr.rule.id)),
-    ...base,
-    obligations: Object.freeze(obligations),
+    rules: Object.freeze(ids),
+    errors: errs,
+    policyHash: cp.policyHash,
+    requestHash: requestHashHex,
+    obligations: obligations === undefined ? NONE : Object.freeze(obligations),
     grantTtlSeconds: ttl,
   });
 }

@@ -1,6 +1,6 @@
 /** The policy engine (docs/policy.md): parse, compile, evaluate, check, signed updates, corpus runner. */
 export { POLICY_LIMITS, REQUEST_LIMITS, DEFAULT_GRANT_TTL_SECONDS } from './limits.js';
-export { parseRfc3339, compareInstants, type Instant } from './rfc3339.js';
+export { parseRfc3339, compareInstants, type Instant } from '../time.js';
 export { parsePolicy, isParsedPolicy } from './parse-policy.js';
 export { parseRequest, isParsedRequest, requestDocument, requestHash } from './parse-request.js';
 export { compilePolicy, isCompiledPolicy, policyHash, type CompiledPolicy } from './compile.js';

@@ -14,6 +14,50 @@ export class Reader {
     throw new QtError(this.code, `${path}: ${message}`, { path });
   }
 
+  /**
+   * The keys of a plain object whose own properties are all enumerable, string-keyed data properties,
+   * checked against `allowed`. Read the values with `value()`, which refuses accessors: together they
+   * read each property once, from its descriptor, without calling any code of the caller's.
+   */
+  keys(value: unknown, path: string, allowed?: readonly string[], maxKeys = Infinity): string[] {
+    if (!isPlainObject(value)) this.fail(path, `must be an object, got ${describe(value)}`);
+    const keys = Object.keys(value);
+    if (keys.length > maxKeys) this.fail(path, `has ${keys.length} keys, more than ${maxKeys}`);
+    // Object.keys lists the enumerable string keys only: anything else is refused. Counting is far
+    // cheaper than Reflect.ownKeys, so the precise error is looked for only when the counts differ.
+    if (
+      Object.getOwnPropertyNames(value).length !== keys.length ||
+      Object.getOwnPropertySymbols(value).length !== 0
+    ) {
+      this.hidden(value, path);
+    }
+    if (allowed !== undefined) {
+      for (const key of keys) {
+        if (!allowed.includes(key)) this.fail(path, `unknown key ${JSON.stringify(key.slice(0, 64))}`);
+      }
+    }
+    return keys;
+  }
+
+  /** The value of the own enumerable data property `key` of `obj` (an accessor is refused). */
+  value(obj: object, key: string, path: string): unknown {
+    const desc = Object.getOwnPropertyDescriptor(obj, key);
+    if (desc === undefined || !('value' in desc) || desc.enumerable !== true) {
+      this.fail(`${path}.${key}`, 'must be an enumerable data property, not an accessor');
+    }
+    return desc.value;
+  }
+
+  /** Names the own property that Object.keys does not list (a symbol key or a non-enumerable one). */
+  private hidden(value: object, path: string): never {
+    for (const key of Reflect.ownKeys(value)) {
+      if (typeof key !== 'string') this.fail(path, 'must not have symbol keys');
+      this.value(value, key, path);
+    }
+    // Only a Proxy whose traps answer differently from one call to the next gets here.
+    return this.fail(path, 'must have stable own properties');
+  }
+
   /** The own data properties of a plain object, checked against the allowed keys. */
   object(
     value: unknown,
@@ -21,20 +65,9 @@ export class Reader {
     allowed?: readonly string[],
     maxKeys = Infinity,
   ): Map<string, unknown> {
-    if (!isPlainObject(value)) this.fail(path, `must be an object, got ${describe(value)}`);
-    const keys = Reflect.ownKeys(value);
-    if (keys.length > maxKeys) this.fail(path, `has ${keys.length} keys, more than ${maxKeys}`);
     const out = new Map<string, unknown>();
-    for (const key of keys) {
-      if (typeof key !== 'string') this.fail(path, 'must not have symbol keys');
-      const desc = Object.getOwnPropertyDescriptor(value, key) as PropertyDescriptor;
-      if (!('value' in desc) || desc.enumerable !== true) {
-        this.fail(`${path}.${key}`, 'must be an enumerable data property, not an accessor');
-      }
-      if (allowed !== undefined && !allowed.includes(key)) {
-        this.fail(path, `unknown key ${JSON.stringify(key.slice(0, 64))}`);
-      }
-      out.set(key, desc.value);
+    for (const key of this.keys(value, path, allowed, maxKeys)) {
+      out.set(key, this.value(value as object, key, path));
     }
     return out;
   }

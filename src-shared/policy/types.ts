@@ -1,7 +1,7 @@
 /**
  * The policy engine's public types (docs/policy.md). Parsed values are frozen copies of the input.
  */
-import type { Instant } from './rfc3339.js';
+import type { Instant } from '../time.js';
 
 export type Effect = 'allow' | 'deny';
 export type Literal = string | number | boolean;

@@ -4,7 +4,7 @@
  * null, no group prefix patterns, no obligations.
  */
 import { createRequire } from 'node:module';
-import { parseRfc3339 } from '../../../src-shared/policy/rfc3339.js';
+import { parseRfc3339 } from '../../../src-shared/time.js';
 
 import type { StatefulAuthorizationCall } from '@cedar-policy/cedar-wasm/nodejs';
 
