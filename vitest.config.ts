@@ -11,6 +11,7 @@ const critical = [
   'src-shared/checkpoint/**/*.ts',
   'src-shared/approvals/**/*.ts',
   'src-shared/grants/**/*.ts',
+  'src-shared/ceremony/**/*.ts',
 ];
 const full = { lines: 100, branches: 100, functions: 100, statements: 100 };
 

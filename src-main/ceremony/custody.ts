@@ -26,6 +26,7 @@ import { randomBytes } from '@noble/hashes/utils.js';
 import { combine, split } from 'shamir-secret-sharing';
 import { z } from 'zod';
 import {
+  abytes,
   bytesToHex,
   concatBytes,
   equalBytes,
@@ -298,6 +299,7 @@ export async function openShare(
         'QT_CEREMONY_SHARE_INVALID',
         `the share of ${s.custodian} is sealed to an X25519 key, not a passphrase`,
       );
+    abytes(secret.x25519SecretKey, 'x25519SecretKey', 32);
     const epk = fromBase64url(seal.epk, 'seal.epk');
     const me = x25519.getPublicKey(secret.x25519SecretKey);
     let z_: Uint8Array;

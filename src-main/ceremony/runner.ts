@@ -68,7 +68,14 @@ interface Custody {
   readonly ceremony: string;
   readonly threshold: number;
   readonly pin: string;
+  /** custodian -> share commitment. */
   readonly shares: Map<string, string>;
+  /**
+   * True when this ceremony initialised the token, so every custodian's commitment is known and
+   * attested; false for shares of an earlier ceremony, learnt as they are presented (each one still
+   * opened and checked against its own commitment, and all of them against one PIN commitment).
+   */
+  readonly fromInit: boolean;
 }
 
 /** Codes by which the machine refuses a step before anything touches a token. */
@@ -148,26 +155,34 @@ export class CeremonyRunner {
     const key = `${share.token}/${share.secret}`;
     const known = this.#custody.get(key);
     const expected = known?.shares.get(share.custodian);
-    if (known !== undefined && expected === undefined) {
+    if (known?.fromInit === true && expected === undefined) {
       throw new QtError(
         'QT_CEREMONY_CUSTODIAN',
         `${share.custodian} holds no share of the ${share.secret} PIN of ${share.token}`,
       );
     }
-    if (known !== undefined && share.pinCommitment !== known.pin) {
+    if (
+      known !== undefined &&
+      (share.pinCommitment !== known.pin ||
+        share.ceremony !== known.ceremony ||
+        share.threshold !== known.threshold)
+    ) {
       throw new QtError(
         'QT_CEREMONY_SHARE_INVALID',
         `the share of ${share.custodian} belongs to another initialisation of ${share.token}`,
       );
     }
     const opened = await openShare(share, secret, expected, this.#opts.kdf);
-    if (!this.#custody.has(key)) {
+    if (known === undefined) {
       this.#custody.set(key, {
         ceremony: share.ceremony,
         threshold: share.threshold,
         pin: share.pinCommitment,
-        shares: new Map(),
+        shares: new Map([[share.custodian, share.commitment]]),
+        fromInit: false,
       });
+    } else if (expected === undefined) {
+      known.shares.set(share.custodian, share.commitment);
     }
     const m = this.#presented.get(key) ?? new Map<string, Uint8Array>();
     const old = m.get(share.custodian);
@@ -495,6 +510,7 @@ export class CeremonyRunner {
           threshold: script.roles.custodians.quorum,
           pin: pinCommitment,
           shares: new Map(shares.map((x) => [x.custodian, x.commitment])),
+          fromInit: true,
         });
         for (const x of shares)
           outcome.shares.push({ custodian: x.custodian, secret, index: x.index, commitment: x.commitment });

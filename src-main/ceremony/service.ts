@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { astring } from '../../src-shared/bytes.js';
 import type { CeremonyState } from '../../src-shared/ceremony/machine.js';
 import type { CeremonyScript } from '../../src-shared/ceremony/script.js';
-import { parseCeremonyTrust } from '../../src-shared/ceremony/trust.js';
+import { parseCeremonyTrust, updateKeyHistoryFromTranscript } from '../../src-shared/ceremony/trust.js';
 import {
   verifyTranscript,
   type SignedEntry,
@@ -42,6 +42,8 @@ export interface CeremonyServiceOptions {
   readonly scriptsDir: string;
   readonly tenantDir: string;
   readonly evidence?: EvidenceSink;
+  /** A ceremony trust file whose key history each finished ceremony updates (docs/ceremonies.md). */
+  readonly trustFile?: string;
   readonly now?: () => string;
   readonly scrypt?: ScryptParams;
   readonly kdf?: Kdf;
@@ -170,6 +172,7 @@ export class CeremonyService {
       await this.#saveShares();
       if (r.state.status === 'complete' || r.state.status === 'failed') {
         await updateKeyRegistry(this.#opts.tenantDir, r.state.script, r.state.keys);
+        if (this.#opts.trustFile !== undefined) await this.#updateTrust(this.#opts.trustFile, r.transcript);
       }
     }
   }
@@ -190,6 +193,11 @@ export class CeremonyService {
     );
     const transcript = await readStructured(transcriptPath, MAX_TRANSCRIPT_BYTES, 'QT_CEREMONY_TRANSCRIPT');
     return verifyTranscript(transcript, trust, nodeSuiteBackend);
+  }
+
+  async #updateTrust(path: string, transcript: Transcript): Promise<void> {
+    const trust = parseCeremonyTrust(await readStructured(path, MAX_TRANSCRIPT_BYTES, 'QT_CEREMONY_TRUST'));
+    await writeJson(path, updateKeyHistoryFromTranscript(trust.json, transcript));
   }
 
   #dir(): string {

@@ -33,10 +33,11 @@ import {
   findKey,
   startCeremony,
   type CeremonyState,
+  type KeyRecord,
   type StepResult,
 } from './machine.js';
 import { keyLabel, parseScript, type CeremonyStep } from './script.js';
-import type { CeremonyTrust } from './trust.js';
+import { keyUsableAt, type CeremonyTrust } from './trust.js';
 
 export const TRANSCRIPT_TYPE = 'qtrust/ceremony-transcript';
 export const ATTESTATION_TYPE = 'application/vnd.qtrust.ceremony-attestation+json';
@@ -198,6 +199,8 @@ function bad(code: string, message: string): never {
   throw new Bad(code, message);
 }
 
+const KEY_KIND: Readonly<Record<string, string>> = { true: 'backupable', false: 'non-extractable' };
+
 const keyOutcome = z.strictObject({
   token: z.string(),
   name: z.string(),
@@ -216,7 +219,7 @@ function parseOutcome<T>(schema: z.ZodType<T>, value: unknown, step: string): T 
   if (!r.success)
     bad(
       'QT_CEREMONY_OUTCOME',
-      `step "${step}": the outcome is malformed (${r.error.issues[0]?.message ?? 'invalid'})`,
+      `step "${step}": the outcome is malformed (${(r.error.issues[0] as z.core.$ZodIssue).message})`,
     );
   return r.data;
 }
@@ -251,6 +254,22 @@ function verifySig(
   if (!ok) bad('QT_CEREMONY_SIGNATURE', `${what} does not verify`);
 }
 
+/** When an entry happened, and the trust file whose key history says which HSM keys could sign then. */
+interface When {
+  readonly trust: CeremonyTrust;
+  readonly time: string;
+}
+
+/** Refuses a signature by an HSM key outside the range the trust file's key history gives it. */
+function inRange(at: When, keyid: string, step: string): void {
+  if (!keyUsableAt(at.trust.json, keyid, at.time)) {
+    bad(
+      'QT_CEREMONY_KEY_RETIRED',
+      `step "${step}": key ${keyid} signed at ${at.time}, outside the range the trust file's key history gives it (retiring, retired or not yet current)`,
+    );
+  }
+}
+
 function checkKeyOutcome(
   state: CeremonyState,
   step: CeremonyStep & {
@@ -258,6 +277,7 @@ function checkKeyOutcome(
     key: { name: string; class: string; type: string; backupable?: boolean | undefined };
   },
   k: KeyOutcome,
+  at: When,
   backend?: SuiteBackend,
 ): void {
   const label = keyLabel(state.script, step.key.class, step.key.name);
@@ -289,7 +309,7 @@ function checkKeyOutcome(
   ) {
     bad(
       'QT_CEREMONY_ATTRIBUTES',
-      `step "${step.id}": the attributes read back are not those of a ${backup ? 'backupable' : 'non-extractable'} signing key`,
+      `step "${step.id}": the attributes read back are not those of a ${KEY_KIND[String(backup)]} signing key`,
     );
   }
   verifySig(
@@ -300,6 +320,7 @@ function checkKeyOutcome(
     `step "${step.id}": the self-test signature by ${k.keyid}`,
     backend,
   );
+  inRange(at, k.keyid, step.id);
 }
 
 const initOutcome = z.strictObject({
@@ -354,6 +375,7 @@ function checkOutcome(
   state: CeremonyState,
   step: CeremonyStep,
   outcome: unknown,
+  at: When,
   backend?: SuiteBackend,
 ): StepResult {
   const ceremony = state.script.id;
@@ -380,7 +402,7 @@ function checkOutcome(
     }
     case 'generate-key': {
       const k = parseOutcome(z.strictObject({ key: keyOutcome }), outcome, step.id).key;
-      checkKeyOutcome(state, step, k, backend);
+      checkKeyOutcome(state, step, k, at, backend);
       return { publicKeys: { [`${step.token}/${step.key.name}`]: k.publicKey } };
     }
     case 'generate-seal-key': {
@@ -403,10 +425,13 @@ function checkOutcome(
     }
     case 'rotate-key': {
       const o = parseOutcome(rotateOutcome, outcome, step.id);
-      checkKeyOutcome(state, step, o.key, backend);
-      const old = findKey(state, step.token, step.from);
-      if (old?.publicKey === undefined || old.type === 'aes-256')
-        return bad('QT_CEREMONY_OUTCOME', `step "${step.id}": no old key ${step.from}`);
+      checkKeyOutcome(state, step, o.key, at, backend);
+      // checkScript guarantees the old key exists here, is a signing key and has a public key
+      // (existingKeys of a signing type must list it; generated keys record theirs).
+      const old = findKey(state, step.token, step.from) as KeyRecord & {
+        publicKey: string;
+        type: 'p256' | 'ed25519' | 'secp256k1';
+      };
       const oldPub = b64(old.publicKey, 'old public key');
       const oldId = keyId(old.type, oldPub);
       if (o.old !== oldId)
@@ -420,6 +445,7 @@ function checkOutcome(
         `step "${step.id}": the rotation statement signed by the old key ${oldId}`,
         backend,
       );
+      inRange(at, oldId, step.id);
       verifySig(
         o.key.type,
         b64(o.key.publicKey, 'new public key'),
@@ -467,6 +493,7 @@ function checkOutcome(
           `step "${step.id}": the backup's self-test signature under the original public key`,
           backend,
         );
+        inRange(at, keyId(src.type, b64(src.publicKey, 'public key')), step.id);
       }
       return {};
     }
@@ -513,7 +540,7 @@ function checkAttestations(
     } catch (cause) {
       return bad(
         'QT_CEREMONY_ATTESTATION',
-        `the attestation by ${p} does not verify: ${isQtError(cause) ? cause.message : 'malformed'}`,
+        `the attestation by ${p} does not verify: ${(cause as Error).message}`,
       );
     }
     if (!equalBytes(payload, attestationPayload(e, hash, p))) {
@@ -530,10 +557,8 @@ export function verifyTranscript(
 ): TranscriptReport {
   const top = transcriptSchema.safeParse(value);
   if (!top.success) {
-    throw new QtError(
-      'QT_CEREMONY_TRANSCRIPT',
-      `transcript: ${top.error.issues[0]?.message ?? 'malformed'} at $.${top.error.issues[0]?.path.join('.') ?? ''}`,
-    );
+    const issue = top.error.issues[0] as z.core.$ZodIssue;
+    throw new QtError('QT_CEREMONY_TRANSCRIPT', `transcript: ${issue.message} at $.${issue.path.join('.')}`);
   }
   let state: CeremonyState | undefined;
   let prev = ZERO;
@@ -547,7 +572,7 @@ export function verifyTranscript(
       if (!signed.success) bad('QT_CEREMONY_TRANSCRIPT', `entry ${i} is malformed`);
       const parsed = entrySchema.safeParse(signed.data.entry);
       if (!parsed.success)
-        bad('QT_CEREMONY_TRANSCRIPT', `entry ${i}: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
+        bad('QT_CEREMONY_TRANSCRIPT', `entry ${i}: ${(parsed.error.issues[0] as z.core.$ZodIssue).message}`);
       const e = parsed.data as TranscriptEntry;
       stepName = e.step;
       if (ended) bad('QT_CEREMONY_ORDER', 'an entry follows the end of the ceremony');
@@ -591,11 +616,12 @@ export function verifyTranscript(
         state = s;
         continue;
       }
-      const next = s.script.steps[s.next];
-      if (next === undefined || e.step !== next.id)
+      // The check-in above refused a finished ceremony, so there is a next step.
+      const next = s.script.steps[s.next] as CeremonyStep;
+      if (e.step !== next.id)
         bad(
           'QT_CEREMONY_ORDER',
-          `entry ${i} records step "${String(e.step)}" but the next step is "${next?.id ?? '(none)'}"`,
+          `entry ${i} records step "${String(e.step)}" but the next step is "${next.id}"`,
         );
       if (e.event === 'failure') {
         s = failStep(s, String(e.body.code), String(e.body.message));
@@ -603,16 +629,16 @@ export function verifyTranscript(
         if (e.body.kind !== next.kind)
           bad('QT_CEREMONY_OUTCOME', `step "${next.id}" is recorded as ${String(e.body.kind)}`);
         s = beginStep(s, next.id, e.custodians);
-        const result = checkOutcome(s, next, e.body.outcome, backend);
+        const result = checkOutcome(s, next, e.body.outcome, { trust, time: e.time }, backend);
         s = completeStep(s, result);
       }
       state = s;
     } catch (cause) {
-      if (cause instanceof Bad)
-        return { ok: false, seq: i, step: stepName, code: cause.code, message: cause.message };
-      if (isQtError(cause))
-        return { ok: false, seq: i, step: stepName, code: cause.code, message: cause.message };
-      throw cause;
+      // Anything but a finding (Bad) or a refusal (QtError) is a bug in the verifier: rethrown.
+      /* v8 ignore start */
+      if (!(cause instanceof Bad) && !isQtError(cause)) throw cause;
+      /* v8 ignore stop */
+      return { ok: false, seq: i, step: stepName, code: cause.code, message: cause.message };
     }
   }
   const st = state as CeremonyState;

@@ -1,71 +1,42 @@
 /**
  * `qtrust ceremony run`: performs a ceremony script on real tokens, or on a throwaway SoftHSM token
  * directory with --dry-run (the module's single C_Initialize must see that directory, so a dry run is
- * its own process). The answers file (JSON or YAML) makes it scriptable for CI:
- *   { "present": ["adm", "c1", ...],                      participants checked in (witness confirmations)
- *     "participants": { "adm": { "keyDir": "...", "passphraseFile": "..." } },
- *     "custodians": { "c1": { "x25519KeyFile": "..." } | { "passphraseFile": "..." } },
- *     "shares": ["earlier/shares/a-user-c1.json", ...] }   shares from an earlier ceremony
- * On a terminal without answers for someone, passphrases are asked without echo and each step waits
- * for the administrator's "yes".
+ * its own process). The answers file (src-main/cli/ceremony-answers.ts) makes it scriptable for CI;
+ * without one, on a terminal, who is present is asked, passphrases are asked without echo and each
+ * step waits for the administrator's "yes". With --trust, the trust file's key history is updated
+ * from the transcript (new keys current from their step, rotated keys retiring).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
-import { fromBase64url } from '../../../src-shared/bytes.js';
+import { parseCeremonyTrust, updateKeyHistoryFromTranscript } from '../../../src-shared/ceremony/trust.js';
 import { QtError } from '../../../src-shared/errors.js';
 import type { SecretKeyEntry } from '../../../src-shared/sign/index.js';
-import { parseSealedShare, type CustodianSecret, type SealedShare } from '../../ceremony/custody.js';
-import { loadScript, readStructured, updateKeyRegistry, writeJson } from '../../ceremony/files.js';
+import { parseSealedShare, type SealedShare } from '../../ceremony/custody.js';
+import {
+  MAX_TRANSCRIPT_BYTES,
+  loadScript,
+  readStructured,
+  updateKeyRegistry,
+  writeJson,
+} from '../../ceremony/files.js';
 import { CeremonyRunner } from '../../ceremony/runner.js';
 import { nodeSuiteBackend } from '../../crypto/node-backend.js';
 import { Pkcs11Module } from '../../hsm/module.js';
 import { openSecretKeySetFile, readSecretKeySetFile } from '../../keys/keyfile.js';
-import { readPassphraseFile } from '../../keys/passphrase.js';
-import { readFileLimited } from '../../io/read-file.js';
-import { obtainPassphrase } from '../passphrase-source.js';
-import { EXIT, type CliIo } from '../context.js';
+import {
+  askAnswers,
+  custodianSecret,
+  parseAnswers,
+  passphraseOf,
+  type Answers,
+} from '../ceremony-answers.js';
+import { EXIT } from '../context.js';
 import { stringOption } from '../input.js';
 import type { CommandSpec } from '../registry.js';
 
 const NAME = 'qtrust ceremony run';
 const DEFAULT_MODULE = '/usr/lib/softhsm/libsofthsm2.so';
-
-const answersSchema = z.strictObject({
-  present: z.array(z.string()).max(64).optional(),
-  participants: z
-    .record(z.string(), z.strictObject({ keyDir: z.string(), passphraseFile: z.string().optional() }))
-    .optional(),
-  custodians: z
-    .record(
-      z.string(),
-      z.union([
-        z.strictObject({ x25519KeyFile: z.string() }),
-        z.strictObject({ passphraseFile: z.string() }),
-      ]),
-    )
-    .optional(),
-  shares: z.array(z.string()).max(1024).optional(),
-});
-type Answers = z.infer<typeof answersSchema>;
-
-async function custodianSecret(
-  io: CliIo,
-  answers: Answers,
-  base: string,
-  id: string,
-): Promise<CustodianSecret> {
-  const a = answers.custodians?.[id];
-  if (a !== undefined && 'x25519KeyFile' in a) {
-    const text = new TextDecoder().decode(await readFileLimited(resolve(base, a.x25519KeyFile), 1024)).trim();
-    return { x25519SecretKey: fromBase64url(text, `${id} x25519 key`) };
-  }
-  if (a !== undefined) return { passphrase: await readPassphraseFile(resolve(base, a.passphraseFile)) };
-  return {
-    passphrase: await obtainPassphrase(io, undefined, 'existing', NAME, `no answer for custodian ${id}`),
-  };
-}
 
 export const ceremonyRunCommand: CommandSpec = {
   name: ['ceremony', 'run'],
@@ -89,6 +60,11 @@ records where and why (exit 1). --dry-run runs the script against a temporary So
     },
     'tenant-dir': { type: 'string', value: 'DIR', description: 'tenant directory holding hsm-keys.json' },
     module: { type: 'string', value: 'PATH', description: `PKCS#11 module (default ${DEFAULT_MODULE})` },
+    trust: {
+      type: 'string',
+      value: 'FILE',
+      description: 'ceremony trust file whose key history the ceremony updates',
+    },
     'dry-run': { type: 'boolean', description: 'rehearse on a throwaway SoftHSM token directory' },
   },
   positionals: { min: 0, max: 0 },
@@ -97,19 +73,16 @@ records where and why (exit 1). --dry-run runs the script against a temporary So
     const scriptPath = stringOption(ctx.values, 'script', NAME);
     const answersPath = stringOption(ctx.values, 'answers', NAME, true);
     const script = await loadScript(scriptPath);
-    let answers: Answers = {};
-    if (answersPath !== undefined) {
-      const r = answersSchema.safeParse(await readStructured(answersPath, 1024 * 1024, 'QT_USAGE'));
-      if (!r.success) {
-        const issue = r.error.issues[0];
-        throw new QtError(
-          'QT_USAGE',
-          `${answersPath}: ${issue?.message ?? 'malformed'} at $.${issue?.path.join('.') ?? ''}`,
-          { path: answersPath },
-        );
-      }
-      answers = r.data;
-    }
+    const trustPath = stringOption(ctx.values, 'trust', NAME, true);
+    // Read the trust file first: a ceremony must not run to its end and then fail to be recorded.
+    const trust =
+      trustPath === undefined
+        ? undefined
+        : parseCeremonyTrust(await readStructured(trustPath, MAX_TRANSCRIPT_BYTES, 'QT_CEREMONY_TRUST'));
+    const answers: Answers =
+      answersPath === undefined
+        ? await askAnswers(ctx, script)
+        : parseAnswers(await readStructured(answersPath, 1024 * 1024, 'QT_USAGE'), answersPath);
     const base = answersPath === undefined ? resolve('.') : dirname(resolve(answersPath));
     const out = resolve(stringOption(ctx.values, 'out', NAME, true) ?? `ceremony-${script.id}`);
     const dryRun = ctx.values['dry-run'] === true;
@@ -133,12 +106,7 @@ records where and why (exit 1). --dry-run runs the script against a temporary So
         if (a === undefined)
           throw new QtError('QT_USAGE', `${NAME}: the answers name ${p} as present but give no keyDir`);
         const { path, set } = await readSecretKeySetFile(resolve(base, a.keyDir));
-        const pass =
-          'sealed' in set
-            ? a.passphraseFile
-              ? await readPassphraseFile(resolve(base, a.passphraseFile))
-              : await obtainPassphrase(ctx, undefined, 'existing', NAME, `no passphrase for ${p}`)
-            : undefined;
+        const pass = 'sealed' in set ? await passphraseOf(ctx, a.passphraseFile, base, p) : undefined;
         signers.set(p, (await openSecretKeySetFile(path, set, pass)).keys);
       }
       const runner = new CeremonyRunner({
@@ -206,6 +174,8 @@ records where and why (exit 1). --dry-run runs the script against a temporary So
       const tenantDir = stringOption(ctx.values, 'tenant-dir', NAME, true);
       if (tenantDir !== undefined && !dryRun)
         await updateKeyRegistry(resolve(tenantDir), script, runner.state.keys);
+      if (trust !== undefined && trustPath !== undefined && !dryRun && runner.transcript.entries.length > 0)
+        await writeJson(trustPath, updateKeyHistoryFromTranscript(trust.json, runner.transcript));
       if (ctx.json)
         ctx.stdout(
           `${JSON.stringify({ ok: code === EXIT.ok, ceremony: script.id, status: runner.state.status, dryRun, transcript: join(out, `${script.id}.transcript.json`) })}\n`,
