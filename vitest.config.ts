@@ -12,6 +12,8 @@ const critical = [
   'src-shared/approvals/**/*.ts',
   'src-shared/grants/**/*.ts',
   'src-shared/ceremony/**/*.ts',
+  'src-shared/verify/**/*.ts',
+  'src-shared/bundle/**/*.ts',
 ];
 const full = { lines: 100, branches: 100, functions: 100, statements: 100 };
 

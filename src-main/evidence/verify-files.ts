@@ -38,6 +38,8 @@ export interface VerifyFilesResult {
   readonly report: VerifyReport;
   /** Worker threads actually used. */
   readonly workers: number;
+  /** Record lines checked by each worker thread (empty when none was used). */
+  readonly linesPerWorker: readonly number[];
 }
 
 function notBundle(dir: string, why: string): QtError {
@@ -119,7 +121,7 @@ export async function verifyBundleDir(dir: string, options: VerifyFilesOptions):
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       },
     );
-    return { report, workers: pool?.workers ?? 0 };
+    return { report, workers: pool?.workers ?? 0, linesPerWorker: [...(pool?.linesPerWorker ?? [])] };
   } finally {
     await pool?.close();
   }

@@ -38,6 +38,8 @@ export function findWorkerScript(base: string = import.meta.url): WorkerScript |
 export interface PoolChecker extends LineChecker {
   /** Worker threads in use (0: the checks run in this thread). */
   readonly workers: number;
+  /** Lines checked so far by each worker thread (empty when the checks run in this thread). */
+  readonly linesPerWorker: readonly number[];
   close(): Promise<void>;
 }
 
@@ -81,7 +83,12 @@ export async function createPool(
   script: WorkerScript | null = findWorkerScript(),
 ): Promise<PoolChecker> {
   const local = inThreadChecker(ctx, storeHashes, nodeSuiteBackend);
-  const inThread: PoolChecker = { workers: 0, check: local.check, close: async () => undefined };
+  const inThread: PoolChecker = {
+    workers: 0,
+    linesPerWorker: [],
+    check: local.check,
+    close: async () => undefined,
+  };
   if (count <= 0 || script === null) return inThread;
   let workers: Worker[];
   try {
@@ -94,6 +101,7 @@ export async function createPool(
   let broken: Error | undefined;
   let closing = false;
   const load = workers.map(() => 0);
+  const done = workers.map(() => 0);
   workers.forEach((w, i) => {
     w.on('message', (m: { id: number; results?: LineResult[]; error?: string }) => {
       const job = jobs.get(m.id);
@@ -101,8 +109,10 @@ export async function createPool(
       if (job === undefined) return;
       jobs.delete(m.id);
       load[i] = (load[i] as number) - 1;
-      if (m.results !== undefined) job.resolve(m.results);
-      else job.reject(new Error(`verify worker failed: ${m.error ?? 'unknown error'}`));
+      if (m.results !== undefined) {
+        done[i] = (done[i] as number) + m.results.length;
+        job.resolve(m.results);
+      } else job.reject(new Error(`verify worker failed: ${m.error ?? 'unknown error'}`));
     });
     const lost = (e: Error): void => {
       broken = e;
@@ -116,6 +126,7 @@ export async function createPool(
   });
   return {
     workers: workers.length,
+    linesPerWorker: done,
     check(lines: readonly RawLine[]): Promise<LineResult[]> {
       if (broken !== undefined) return Promise.reject(broken);
       // The least busy worker takes the batch.

@@ -81,8 +81,9 @@ const manifestSchema = z
       wrong('records must not exceed treeSize', ['records']);
   });
 
+/** A zod issue path as a JSON path: the manifest holds no arrays, so every segment is a member name. */
 function pathOf(path: readonly PropertyKey[]): string {
-  return ['$', ...path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))].join('');
+  return ['$', ...path.map((p) => `.${String(p)}`)].join('');
 }
 
 /**
@@ -97,8 +98,9 @@ export function parseManifest(bytes: Uint8Array): BundleManifest {
     }
     value = parseJsonBytes(bytes);
   } catch (cause) {
+    // Every error above is a QtError naming its JSON path ('$' for size, 'bytes' for bad UTF-8).
     const e = cause as QtError;
-    throw new QtError('QT_BUNDLE_MANIFEST', `manifest.json: ${e.message}`, { path: e.path ?? '$', cause });
+    throw new QtError('QT_BUNDLE_MANIFEST', `manifest.json: ${e.message}`, { path: e.path, cause });
   }
   const result = manifestSchema.safeParse(value);
   if (!result.success) {

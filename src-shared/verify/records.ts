@@ -66,10 +66,12 @@ export class RecordSequencer {
     const rec = r.record;
     if (rec === undefined) {
       // The line could not be read: assume it held the seq expected here, and do not judge the
-      // link of the next record to a record we could not see.
+      // link of the next record to a record we could not see. Its leaf is unknown: a placeholder
+      // keeps the tree's size (and so the checkpoint it reaches next) in step with the file.
+      if (this.#tree !== null)
+        this.#grow(new Uint8Array(32), { seq: this.#next, file: FILE, line: r.line }, head);
       this.#next++;
       this.#lastHash = null;
-      this.#tree?.append(new Uint8Array(32));
       return;
     }
     const at = { seq: rec.seq, file: FILE, line: r.line } as const;

@@ -119,8 +119,12 @@ export function parseTrust(text: string): TrustRoots {
   try {
     value = parseJson(text);
   } catch (cause) {
+    // parseJson's QtErrors name the JSON path, in the message and in `path`.
     const e = cause as QtError;
-    throw invalid(e.path ?? '$', `is not valid JSON: ${e.message}`, cause);
+    throw new QtError('QT_TRUST_INVALID', `trust file is not valid JSON: ${e.message}`, {
+      path: e.path,
+      cause,
+    });
   }
   const result = trustSchema.safeParse(value);
   if (!result.success) {

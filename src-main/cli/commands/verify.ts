@@ -74,8 +74,20 @@ function oneLine(text: string): string {
   return out;
 }
 
+/** How the record checks ran: worker threads and the lines each checked (not part of the verdict). */
+export interface WorkerUse {
+  readonly threads: number;
+  readonly linesPerWorker: readonly number[];
+}
+
+function workersText(w: WorkerUse): string {
+  return w.threads === 0
+    ? 'record checks: in the main thread'
+    : `record checks: ${w.threads} worker threads (${w.linesPerWorker.join(' + ')} lines)`;
+}
+
 /** The report as text for a person. */
-export function formatReport(r: VerifyReport): string {
+export function formatReport(r: VerifyReport, workers?: WorkerUse): string {
   const out: string[] = [];
   out.push(
     `bundle: log ${r.log ?? '(unknown)'}, ${scopeText(r)}, ${r.records} records, ${r.checkpoints} checkpoints`,
@@ -84,6 +96,7 @@ export function formatReport(r: VerifyReport): string {
     out.push(
       `head checkpoint: tree size ${r.head.treeSize}, root ${r.head.rootHash}${r.head.time === undefined ? '' : `, ${r.head.time}`}`,
     );
+  if (workers !== undefined) out.push(workersText(workers));
   out.push('stages:');
   for (const s of r.stages) {
     const status = s.status === 'failed' ? `FAILED (${s.failures})` : s.status;
@@ -129,7 +142,8 @@ checkpoint-consistency (anchors are not checked yet). Trust roots come only from
 from the bundle. Every failure names its stage, a stable code, the log and the seq.
 Exit codes: 0 valid; 1 invalid (any damage, truncation included); 2 bad arguments, unreadable
 paths, an unusable trust file, or a folder that is not a bundle.
---json prints the full report: {"ok","log","scope","head","stages","failures","cannotProve",...}.`,
+--json prints the full report: {"ok","log","scope","head","stages","failures","cannotProve",...},
+plus "workers": {"threads","linesPerWorker"} (how the record checks ran; not part of the verdict).`,
     options: {
       trust: {
         type: 'string',
@@ -160,7 +174,8 @@ paths, an unusable trust file, or a folder that is not a bundle.
         bar?.clear();
       }
       const report = result.report;
-      ctx.stdout(ctx.json ? `${JSON.stringify(report)}\n` : formatReport(report));
+      const use: WorkerUse = { threads: result.workers, linesPerWorker: result.linesPerWorker };
+      ctx.stdout(ctx.json ? `${JSON.stringify({ ...report, workers: use })}\n` : formatReport(report, use));
       return report.ok ? EXIT.ok : EXIT.verifyFailed;
     },
   };

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src-main/cli/commands/index.js';
-import { evidenceExportCommand, scopeFromOptions } from '../../../src-main/cli/commands/evidence-export.js';
+import { scopeFromOptions } from '../../../src-main/cli/commands/evidence-export.js';
 import { createVerifyCommand, verifyCommand } from '../../../src-main/cli/commands/verify.js';
 import { runCli } from '../../../src-main/cli/run.js';
 import type { CliIo } from '../../../src-main/cli/context.js';
@@ -45,7 +45,9 @@ async function run(args: string[], opts: { tty?: boolean; env?: Record<string, s
     env: opts.env ?? {},
   };
   const verify = opts.tty === true ? createVerifyCommand({ stderrIsTTY: () => true }) : verifyCommand;
-  const code = await runCli(args, io, [...COMMANDS, evidenceExportCommand, verify], { version: 'test' });
+  // COMMANDS already lists verify: swap in the variant under test rather than shadowing it.
+  const commands = [...COMMANDS.filter((c) => c !== verifyCommand), verify];
+  const code = await runCli(args, io, commands, { version: 'test' });
   return { code, stdout, stderr };
 }
 
@@ -297,9 +299,21 @@ describe('worker threads', () => {
     const pooled = await verifyBundleDir(out, { trust, workers: 2, batchSize: 16 });
     expect(pooled.workers).toBe(2);
     expect(pooled.report.ok).toBe(true);
+    // Both threads checked record lines, and between them every line of the file.
+    expect(pooled.linesPerWorker).toHaveLength(2);
+    for (const n of pooled.linesPerWorker) expect(n).toBeGreaterThan(0);
+    expect(pooled.linesPerWorker.reduce((a, b) => a + b, 0)).toBe(300);
     const alone = await verifyBundleDir(out, { trust, workers: 2, workerScript: null });
     expect(alone.workers).toBe(0);
+    expect(alone.linesPerWorker).toEqual([]);
     expect(alone.report).toEqual(pooled.report);
+    // The same holds for a damaged bundle: the fallback is slower, never different.
+    const damagedPooled = await verifyBundleDir(join(tmp, 'damaged'), { trust, workers: 2, batchSize: 16 });
+    expect(damagedPooled.workers).toBe(2);
+    expect(damagedPooled.report.ok).toBe(false);
+    const damagedAlone = await verifyBundleDir(join(tmp, 'damaged'), { trust, workers: 0 });
+    expect(damagedAlone.workers).toBe(0);
+    expect(damagedAlone.report).toEqual(damagedPooled.report);
     const broken = await verifyBundleDir(out, {
       trust,
       workers: 2,
@@ -338,9 +352,24 @@ describe('worker threads', () => {
       });
     const ok = cli(['verify', join(tmp, 'full'), '--trust', trustPath]);
     expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^record checks: 2 worker threads \(\d+ \+ \d+ lines\)$/m);
+    // The bundled CLI found out/verify-worker.mjs and both threads checked lines; --workers 0 gives
+    // the identical report from the main thread.
+    type Json = { ok: boolean; workers: { threads: number; linesPerWorker: number[] } };
+    const pooled = cli(['verify', join(tmp, 'full'), '--trust', trustPath, '--json']);
+    const { workers, ...pooledReport } = JSON.parse(pooled.stdout) as Json;
+    expect(workers.threads).toBe(2);
+    expect(workers.linesPerWorker.every((n) => n > 0)).toBe(true);
+    expect(workers.linesPerWorker.reduce((a, b) => a + b, 0)).toBe(300);
+    const alone = cli(['verify', join(tmp, 'full'), '--trust', trustPath, '--json', '--workers', '0']);
+    const { workers: none, ...aloneReport } = JSON.parse(alone.stdout) as Json;
+    expect(none).toEqual({ threads: 0, linesPerWorker: [] });
+    expect(aloneReport).toEqual(pooledReport);
+    expect(pooledReport.ok).toBe(true);
     const bad = cli(['verify', join(tmp, 'damaged'), '--trust', trustPath, '--json']);
     expect(bad.status).toBe(1);
-    expect((JSON.parse(bad.stdout) as { ok: boolean }).ok).toBe(false);
+    expect((JSON.parse(bad.stdout) as Json).ok).toBe(false);
+    expect((JSON.parse(bad.stdout) as Json).workers.threads).toBe(2);
     const usage = cli(['verify', join(tmp, 'full')]);
     expect(usage.status).toBe(2);
     for (const r of [ok, bad, usage]) expect(`${r.stdout}${r.stderr}`).not.toMatch(/\n\s+at /);
