@@ -23,7 +23,7 @@ export const SECTIONS: readonly Section[] = Object.freeze([
     label: 'Ceremonies',
     title: 'No key ceremonies',
     empty:
-      'HSM key ceremonies (generation, backup, M-of-N recovery) will be run here step by step, each step recorded in the evidence log.',
+      "HSM key ceremonies (token set-up, key generation, backup, rotation, M-of-N PIN custody) are run here step by step. Put a ceremony script (YAML or JSON) in this tenant's scripts folder to begin.",
   },
   {
     id: 'evidence',
@@ -56,9 +56,9 @@ export const SECTIONS: readonly Section[] = Object.freeze([
   {
     id: 'settings',
     label: 'Settings',
-    title: 'No settings to change yet',
+    title: 'Anchoring is not configured',
     empty:
-      'Trust roots, signers, quorum rules and network endpoints for the active tenant will be managed here.',
+      "This tenant's checkpoints are not anchored on a chain. Enter the chain RPC, chain id and anchor contract below, test the connection, then save.",
   },
   {
     id: 'about',

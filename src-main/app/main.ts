@@ -15,6 +15,7 @@ import { resolveHome } from '../services/data-dir.js';
 import { DEFAULT_TENANT } from '../services/tenant.js';
 import { APP_ENTRY_URL, APP_SCHEME, contentTypeFor, resolveAppFile } from './app-protocol.js';
 import { CSP, SECURITY_HEADERS } from './csp.js';
+import { electronCeremonyDialog } from './ceremony-dialog.js';
 import { electronDialog } from './dialog.js';
 import { isAppUrl, isTrustedSender } from './sender.js';
 import { windowOptions } from './window-options.js';
@@ -108,6 +109,10 @@ if (!app.requestSingleInstanceLock()) {
       appVersion: app.getVersion(),
       platform: process.platform,
       dialog: electronDialog(() => BrowserWindow.getFocusedWindow()),
+      ceremony: {
+        dialog: electronCeremonyDialog(() => BrowserWindow.getFocusedWindow()),
+        ...(process.env['QTRUST_PKCS11_MODULE'] ? { modulePath: process.env['QTRUST_PKCS11_MODULE'] } : {}),
+      },
     });
     hardenSession();
     for (const channel of CHANNEL_NAMES) {

@@ -5,6 +5,7 @@
  */
 import type { ChannelName, RequestOf, ResponseOf } from '../../src-shared/ipc/index.js';
 import type { Services } from '../services/compose.js';
+import { ANCHOR_HANDLERS, CEREMONY_HANDLERS } from './ceremony-handlers.js';
 import { EVIDENCE_HANDLERS } from './evidence-handlers.js';
 
 export type Handlers = {
@@ -24,4 +25,6 @@ export const HANDLERS: Handlers = Object.freeze({
   writePolicySigners: (s, request) => s.policies.setSigners(request.publicKeySet),
   writeLoadPolicy: (s, request) => s.policies.load(request.envelope),
   ...EVIDENCE_HANDLERS,
+  ...CEREMONY_HANDLERS,
+  ...ANCHOR_HANDLERS,
 });

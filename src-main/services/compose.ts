@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getSuite, SUITE_IDS } from '../../src-shared/sign/index.js';
 import { CORE_VERSION } from '../../src-shared/version.js';
+import { AnchorSettingsService } from './anchor-settings.js';
 import { AppInfoService, type AppInfo } from './app-info.js';
+import { CeremonyUi, type CeremonyUiOptions } from './ceremony-ui.js';
 import { PolicyService } from './policy-service.js';
 import { ensureTenantDir } from './data-dir.js';
 import { EVIDENCE_DB_FILE } from '../cli/commands/evidence-export.js';
@@ -34,6 +36,8 @@ export interface ServiceOptions {
   readonly dialog?: DialogPort;
   /** Worker threads per bundle verification (default 2). */
   readonly verifyWorkers?: number;
+  /** The Ceremonies screen: its dialog port, PKCS#11 module path and test parameters. */
+  readonly ceremony?: Omit<CeremonyUiOptions, 'tenantDir'>;
 }
 
 /** The surface the IPC dispatcher calls; tests substitute spies for any part. */
@@ -44,6 +48,19 @@ export interface Services {
   readonly evidence: Pick<EvidenceBrowser, 'head' | 'page' | 'detail'>;
   readonly verify: Pick<VerifyJobs, 'chooseBundle' | 'chooseTrust' | 'start' | 'status'>;
   readonly policies: Pick<PolicyService, 'read' | 'simulate' | 'setSigners' | 'load'>;
+  readonly ceremonies: Pick<
+    CeremonyUi,
+    | 'scripts'
+    | 'view'
+    | 'openScript'
+    | 'token'
+    | 'checkIn'
+    | 'presentShare'
+    | 'performStep'
+    | 'transcript'
+    | 'exportTranscript'
+  >;
+  readonly anchors: Pick<AnchorSettingsService, 'read' | 'save' | 'testConnection' | 'status'>;
 }
 
 export const defaultRegistry: SuiteRegistry = Object.freeze({
@@ -73,5 +90,7 @@ export function createServices(options: ServiceOptions): Services {
       ...(options.verifyWorkers === undefined ? {} : { workers: options.verifyWorkers }),
     }),
     policies: new PolicyService(dataDir),
+    ceremonies: new CeremonyUi({ ...options.ceremony, tenantDir: dataDir }),
+    anchors: new AnchorSettingsService({ tenantDir: dataDir, evidencePath: join(dataDir, EVIDENCE_DB_FILE) }),
   });
 }

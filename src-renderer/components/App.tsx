@@ -3,10 +3,12 @@ import { sectionById } from '../sections.js';
 import { loadAppInfo } from '../store/actions.js';
 import { useStore } from '../store/index.js';
 import { AboutBuild } from './AboutBuild.js';
+import { CeremoniesView } from './CeremoniesView.js';
 import { EmptyState } from './EmptyState.js';
 import { EvidenceView } from './EvidenceView.js';
 import { Header } from './Header.js';
 import { PoliciesSection } from './PoliciesSection.js';
+import { SettingsView } from './SettingsView.js';
 import { Sidebar } from './Sidebar.js';
 import { VerifyView } from './VerifyView.js';
 
@@ -38,6 +40,10 @@ export function App() {
             <VerifyView />
           ) : section.id === 'policies' ? (
             <PoliciesSection section={section} />
+          ) : section.id === 'ceremonies' ? (
+            <CeremoniesView />
+          ) : section.id === 'settings' ? (
+            <SettingsView />
           ) : (
             <EmptyState section={section} />
           )}

@@ -10,6 +10,7 @@ import {
 } from '../store/evidence-actions.js';
 import { EVIDENCE_PAGE, type EvidenceFilter } from '../store/evidence-slice.js';
 import { useStore } from '../store/index.js';
+import { AnchorStatusPanel } from './AnchorStatusPanel.js';
 import { EmptyState } from './EmptyState.js';
 import { formatCount, formatRowTime, parseUtcInput } from './format.js';
 import { RecordDetail } from './RecordDetail.js';
@@ -292,6 +293,7 @@ export function EvidenceView() {
         </section>
         <RecordDetail />
       </div>
+      {s.log !== null && <AnchorStatusPanel log={s.log} />}
     </div>
   );
 }

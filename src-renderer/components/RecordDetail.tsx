@@ -1,5 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../store/index.js';
+import { AnchorBadge } from './AnchorStatusPanel.js';
 import { formatTime } from './format.js';
 
 const STATUS_TEXT = {
@@ -100,6 +101,10 @@ export function RecordDetail() {
               </span>
             )}
             {cp.error !== null && <span className="error"> {cp.error}</span>}
+          </dd>
+          <dt>Anchor</dt>
+          <dd>
+            <AnchorBadge log={detail.log} size={cp.size} />
           </dd>
         </dl>
       )}

@@ -11,6 +11,8 @@
  */
 import './zod-config.js';
 import { z } from 'zod';
+import { ANCHOR_CHANNELS } from './anchor-contract.js';
+import { CEREMONY_CHANNELS } from './ceremony-contract.js';
 import { EVIDENCE_CHANNELS, VERIFY_CHANNELS } from './evidence-contract.js';
 
 export type ChannelKind = 'read' | 'write';
@@ -197,6 +199,8 @@ export const CONTRACT = {
   },
   ...EVIDENCE_CHANNELS,
   ...VERIFY_CHANNELS,
+  ...CEREMONY_CHANNELS,
+  ...ANCHOR_CHANNELS,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof CONTRACT;

@@ -56,7 +56,7 @@ function serveStatic(root: string): Server {
 /** `extra`: composition options a spec needs (the Verify spec injects a fake dialog port). */
 export async function startHarness(
   tenant = 'e2e',
-  extra: Pick<ServiceOptions, 'dialog' | 'verifyWorkers'> = {},
+  extra: Pick<ServiceOptions, 'dialog' | 'verifyWorkers' | 'ceremony'> = {},
 ): Promise<Harness> {
   const home = await mkdtemp(join(tmpdir(), 'qtrust-e2e-'));
   const services = createServices({

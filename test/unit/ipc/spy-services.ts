@@ -2,6 +2,33 @@
 import { vi } from 'vitest';
 import type { Services } from '../../../src-main/services/compose.js';
 
+const CEREMONY = {
+  file: 'small.json',
+  id: 'c1',
+  title: 'Small',
+  tenant: 'acme',
+  env: 'prod',
+  status: 'open' as const,
+  started: false,
+  steps: [{ id: 'init-a', kind: 'init-token' as const, state: 'next' as const }],
+  participants: [{ id: 'adm', role: 'administrator' as const, present: false, seal: null }],
+  tokens: [{ name: 'a', label: 'acme-1' }],
+  next: null,
+  failure: null,
+  keys: [],
+  transcriptEntries: 0,
+};
+
+const ANCHOR_SETTINGS = {
+  enabled: true,
+  rpcUrl: 'http://127.0.0.1:8545',
+  chainId: 31337,
+  contract: '0x' + '1'.repeat(40),
+  confirmations: 2,
+  fromBlock: 0,
+  publisherKey: false,
+};
+
 export function spyServices() {
   const spies = {
     appInfo: {
@@ -63,6 +90,49 @@ export function spyServices() {
       start: vi.fn(() => ({ job: 'c'.repeat(32) })),
       status: vi.fn(() => ({ state: 'running' as const, done: 1, total: 2, report: null, error: null })),
     },
+    ceremonies: {
+      scripts: vi.fn(() => Promise.resolve({ folder: '/tmp/x/ceremony-scripts', scripts: [] })),
+      view: vi.fn(() => null),
+      openScript: vi.fn(() => Promise.resolve({ ceremony: CEREMONY })),
+      token: vi.fn(() => ({
+        token: 'a',
+        label: 'acme-1',
+        present: false,
+        serial: null,
+        initialized: null,
+        mechanisms: null,
+      })),
+      checkIn: vi.fn(() => Promise.resolve({ ceremony: CEREMONY, cancelled: true })),
+      presentShare: vi.fn(() => Promise.resolve({ ceremony: CEREMONY, cancelled: true })),
+      performStep: vi.fn(() =>
+        Promise.resolve({ ceremony: CEREMONY, entry: { seq: 1, hash: 'f'.repeat(64), step: 'init-a' } }),
+      ),
+      transcript: vi.fn(() => ({ ceremony: 'c1', entries: [], omitted: 0 })),
+      exportTranscript: vi.fn(() => Promise.resolve({ path: null })),
+    },
+    anchors: {
+      read: vi.fn(() => ({ settings: null })),
+      save: vi.fn(() => ({ settings: ANCHOR_SETTINGS })),
+      testConnection: vi.fn(() =>
+        Promise.resolve({
+          chainId: 31337,
+          chainIdMatches: true,
+          latestBlock: 10,
+          finalizedBlock: null,
+          contractCodePresent: true,
+          publisherAllowlisted: null,
+        }),
+      ),
+      status: vi.fn(() =>
+        Promise.resolve({
+          configured: false,
+          confirmations: 12,
+          head: null,
+          headError: null,
+          checkpoints: [],
+        }),
+      ),
+    },
   };
   const calls = () =>
     spies.appInfo.read.mock.calls.length +
@@ -73,10 +143,12 @@ export function spyServices() {
     spies.policies.simulate.mock.calls.length +
     spies.policies.setSigners.mock.calls.length +
     spies.policies.load.mock.calls.length +
-    [...Object.values(spies.evidence), ...Object.values(spies.verify)].reduce(
-      (n, spy) => n + spy.mock.calls.length,
-      0,
-    );
+    [
+      ...Object.values(spies.evidence),
+      ...Object.values(spies.verify),
+      ...Object.values(spies.ceremonies),
+      ...Object.values(spies.anchors),
+    ].reduce((n, spy) => n + spy.mock.calls.length, 0);
   return { services: spies as Services, spies, calls };
 }
 
@@ -99,6 +171,25 @@ const VALID_REQUESTS: Readonly<Record<string, unknown>> = {
   readEvidenceRecord: { log: 'qtrust.local/t1', seq: 0 },
   writeStartVerify: { bundle: 'd'.repeat(32), trust: 'e'.repeat(32) },
   readVerifyJob: { job: 'c'.repeat(32) },
+  writeOpenCeremony: { file: 'small.json' },
+  readCeremonyToken: { token: 'a' },
+  writeCeremonyCheckIn: { participant: 'adm', passphrase: 'correct horse' },
+  writeCeremonyShare: { custodian: 'c1', token: 'a', secret: 'user', passphrase: 'correct horse' },
+  writeCeremonyStep: { step: 'init-a', sealPassphrases: [{ custodian: 'c2', passphrase: 'pw' }] },
+  writeAnchorSettings: {
+    enabled: true,
+    rpcUrl: 'http://127.0.0.1:8545',
+    chainId: 31337,
+    contract: '0x' + '1'.repeat(40),
+    confirmations: 2,
+  },
+  readAnchorConnection: {
+    rpcUrl: 'http://127.0.0.1:8545',
+    chainId: 31337,
+    contract: '0x' + '1'.repeat(40),
+    publisher: '0x' + '2'.repeat(40),
+  },
+  readAnchorStatus: { log: 'qtrust.local/t1' },
 };
 
 export function validRequest(channel: string): Record<string, unknown> {
