@@ -9,13 +9,20 @@ export interface AppInfo {
 }
 
 export class AppInfoService {
-  readonly #info: AppInfo;
+  readonly #info: Omit<AppInfo, 'offline'>;
+  readonly #offline: () => boolean;
 
-  constructor(info: AppInfo) {
+  /**
+   * `offline` is asked on every read: the app is offline only while nothing is configured that
+   * would make it reach the network (a plane, or an anchoring chain RPC), so the header never claims
+   * "nothing leaves this machine" after a person configured an RPC.
+   */
+  constructor(info: Omit<AppInfo, 'offline'>, offline: () => boolean) {
     this.#info = Object.freeze({ ...info });
+    this.#offline = offline;
   }
 
   read(): AppInfo {
-    return { ...this.#info };
+    return { ...this.#info, offline: this.#offline() };
   }
 }

@@ -72,16 +72,25 @@ export function createServices(options: ServiceOptions): Services {
   const tenant = assertTenantId(options.tenant);
   const dataDir = ensureTenantDir(options.home, tenant);
   const network = options.network ?? {};
-  const offline = !network.planeUrl && !network.chainRpcUrl;
+  const anchors = new AnchorSettingsService({
+    tenantDir: dataDir,
+    evidencePath: join(dataDir, EVIDENCE_DB_FILE),
+  });
+  const anchoringConfigured = (): boolean => {
+    const s = anchors.read().settings;
+    return s !== null && s.enabled && s.rpcUrl !== '';
+  };
   return Object.freeze({
-    appInfo: new AppInfoService({
-      appVersion: options.appVersion,
-      coreVersion: CORE_VERSION,
-      platform: options.platform,
-      tenant,
-      offline,
-      dataDir,
-    }),
+    appInfo: new AppInfoService(
+      {
+        appVersion: options.appVersion,
+        coreVersion: CORE_VERSION,
+        platform: options.platform,
+        tenant,
+        dataDir,
+      },
+      () => !network.planeUrl && !network.chainRpcUrl && !anchoringConfigured(),
+    ),
     suites: new SuiteService(options.registry ?? defaultRegistry, options.now ?? (() => performance.now())),
     settings: new SettingsService(tenant),
     evidence: new EvidenceBrowser(join(dataDir, EVIDENCE_DB_FILE)),
@@ -91,6 +100,6 @@ export function createServices(options: ServiceOptions): Services {
     }),
     policies: new PolicyService(dataDir),
     ceremonies: new CeremonyUi({ ...options.ceremony, tenantDir: dataDir }),
-    anchors: new AnchorSettingsService({ tenantDir: dataDir, evidencePath: join(dataDir, EVIDENCE_DB_FILE) }),
+    anchors,
   });
 }

@@ -3,6 +3,7 @@
  * outside components (as in actions.ts). Errors arrive as results, never as throws.
  */
 import type { QtrustApi, RequestOf } from '../../src-shared/ipc/index.js';
+import { loadAppInfo } from './actions.js';
 import { useStore } from './index.js';
 
 function bridge(): QtrustApi {
@@ -26,6 +27,8 @@ export async function saveAnchorSettings(
   if (r.ok) {
     store.setAnchorSettings(r.value.settings);
     store.setAnchorNotice({ ok: true, text: 'Anchoring settings saved for this tenant.' });
+    // The header's offline state depends on whether a chain RPC is configured.
+    await loadAppInfo(api);
     return true;
   }
   store.setAnchorNotice({ ok: false, text: `Settings not saved. ${describe(r)}` });

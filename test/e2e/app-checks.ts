@@ -14,9 +14,13 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results/screenshots');
 const navButton = (page: Page, label: string) =>
   page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: label, exact: true });
 
-export async function expectHeader(page: Page, tenant: string): Promise<void> {
+export async function expectHeader(
+  page: Page,
+  tenant: string,
+  network: 'Offline' | 'Online' = 'Offline',
+): Promise<void> {
   await expect(page.getByTestId('tenant')).toHaveText(`Tenant${tenant}`);
-  await expect(page.getByTestId('network')).toContainText('Offline');
+  await expect(page.getByTestId('network')).toContainText(network);
 }
 
 async function expectSectionShown(page: Page, section: (typeof SECTIONS)[number]): Promise<void> {

@@ -19,7 +19,13 @@ export async function openApp(
   const page = await context.newPage();
   const problems = watchPage(page, harness.url);
   await page.goto(harness.url + '/index.html');
-  await expectHeader(page, harness.tenant);
+  // The header says Online once the tenant has a chain RPC configured (the Settings spec saves one).
+  const anchoring = harness.services.anchors.read().settings;
+  await expectHeader(
+    page,
+    harness.tenant,
+    anchoring?.enabled === true && anchoring.rpcUrl !== '' ? 'Online' : 'Offline',
+  );
   return { context, page, problems };
 }
 

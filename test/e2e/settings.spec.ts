@@ -61,6 +61,8 @@ test('saves the tenant settings and the connection test passes on the real chain
   await expect(report).toContainText('on the contract allowlist');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'settings saved' })).toBeVisible();
+  // A configured chain RPC means something can leave the machine: the header must stop saying otherwise.
+  await expect(page.getByTestId('network')).toContainText('Online');
   await expect(page.getByText('Anchoring enabled', { exact: true }).first()).toBeVisible();
   await expect(page.getByTestId('empty-settings')).toHaveCount(0);
   expect(await harness.services.anchors.read()).toMatchObject({

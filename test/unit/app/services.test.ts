@@ -181,6 +181,21 @@ describe('createServices with the real registry', () => {
     expect(online.appInfo.read().offline).toBe(false);
   });
 
+  it('turns online once anchoring is configured for the tenant, and back when it is disabled', () => {
+    const tenant = createServices({ home, tenant: 'anchoring', appVersion: '1', platform: 'linux' });
+    expect(tenant.appInfo.read().offline).toBe(true);
+    const settings = {
+      rpcUrl: 'http://127.0.0.1:8545',
+      chainId: 31337,
+      contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+      confirmations: 12,
+    } as const;
+    tenant.anchors.save({ enabled: true, ...settings });
+    expect(tenant.appInfo.read().offline).toBe(false);
+    tenant.anchors.save({ enabled: false, ...settings });
+    expect(tenant.appInfo.read().offline).toBe(true);
+  });
+
   it('refuses a bad tenant before touching the disk', () => {
     expect(codeOf(() => createServices({ home, tenant: '../x', appVersion: '1', platform: 'l' }))).toBe(
       'QT_BAD_TENANT',
