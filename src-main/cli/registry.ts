@@ -7,13 +7,15 @@ import type { CliIo } from './context.js';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
+  /** The option may be given several times; its value is then an array (parseArgs `multiple`). */
+  readonly multiple?: boolean;
   readonly short?: string;
   /** Placeholder shown in help, e.g. DIR. */
   readonly value?: string;
   readonly description: string;
 }
 
-export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
+export type OptionValues = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 
 export interface CommandContext extends CliIo {
   readonly values: OptionValues;
@@ -78,7 +80,7 @@ export function commandHelp(cmd: CommandSpec): string {
   if (cmd.description !== undefined) lines.push('', cmd.description.trimEnd());
   lines.push('', 'Options:');
   const rows = Object.entries(allOptions(cmd)).map(([name, o]) => {
-    const flag = `${o.short === undefined ? '    ' : `-${o.short}, `}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
+    const flag = `${o.short === undefined ? '    ' : `-${o.short}, `}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}${o.multiple === true ? ' ...' : ''}`;
     return [flag, o.description] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length));

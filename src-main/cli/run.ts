@@ -96,7 +96,7 @@ async function dispatch(argv: readonly string[], io: CliIo, commands: readonly C
   } catch (e) {
     throw usage(`${name}: ${(e as Error).message.split('\n')[0] ?? 'bad arguments'}`, name);
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values.help === true) {
     io.stdout(commandHelp(command));
     return EXIT.ok;

@@ -9,7 +9,8 @@
  * whose signatures are randomized, is not used). Group-commit batches and checkpoints are cut at
  * fixed record counts, so the store's checkpoints fall at the same sizes and times on every run.
  * The SQLite database is a scratch file in a temporary folder, removed at the end: only the bundle
- * and trust.json are the demo's output.
+ * and trust.json are the demo's output. With `anchor` (the CLI's --rpc), every checkpoint of the
+ * bundle is also anchored on chain and trust.json gets the log's anchor section (anchor.ts).
  */
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,12 @@ import type { AppendResult } from '../evidence/store.js';
 import { EvidenceLog } from '../evidence/store.js';
 import { exportBundle } from '../evidence/export.js';
 import { ioError } from '../io/read-file.js';
+import {
+  anchorDemoLog,
+  prepareDemoAnchor,
+  type DemoAnchorOptions,
+  type DemoAnchorSummary,
+} from './anchor.js';
 import { EventQueue, type SimEvent } from './events.js';
 import { arrive, type DemoRecord, type FlowContext } from './flows.js';
 import { PRNG_SEED_BYTES, Xoshiro128ss } from './prng.js';
@@ -66,6 +73,8 @@ export interface DemoOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Folder for the scratch database (default: the system's temporary folder). */
   readonly scratchDir?: string;
+  /** Anchor every checkpoint of the bundle on this chain (anchor.ts) and pin it in trust.json. */
+  readonly anchor?: DemoAnchorOptions;
 }
 
 export interface DemoSummary {
@@ -78,6 +87,8 @@ export interface DemoSummary {
   readonly grants: number;
   readonly bundle: string;
   readonly trust: string;
+  /** Present when the checkpoints were anchored. */
+  readonly anchors?: DemoAnchorSummary;
 }
 
 /** The demo's key sets, all derived from the seed. */
@@ -109,10 +120,16 @@ function keyJson(k: PublicKeyEntry): { suite: string; keyid: string; publicKey: 
 }
 
 /** The trust file an auditor pins for the demo log (docs/formats.md, "Trust files"). */
-export function demoTrust(keys: DemoKeys): Record<string, unknown> {
+export function demoTrust(keys: DemoKeys, anchor?: Record<string, unknown>): Record<string, unknown> {
   return {
     version: 1,
-    logs: [{ origin: DEMO_ORIGIN, producerKeys: keys.producer.map(keyJson) }],
+    logs: [
+      {
+        origin: DEMO_ORIGIN,
+        producerKeys: keys.producer.map(keyJson),
+        ...(anchor === undefined ? {} : { anchor }),
+      },
+    ],
     approvers: APPROVERS.map((p) => ({ id: p.id, keys: (keys.approvers.get(p.id) ?? []).map(keyJson) })),
     envelopeSigners: [
       { payloadType: POLICY_PAYLOAD_TYPE, keys: keys.admin.map(keyJson) },
@@ -185,6 +202,8 @@ function checkOptions(options: DemoOptions): { records: number; seed: string; ev
 /** Generates the demo log, exports `<out>/bundle` and writes `<out>/trust.json`. */
 export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
   const { records: total, seed, every, out } = checkOptions(options);
+  // Chain trouble is found before anything is generated or written.
+  const anchorPrep = options.anchor === undefined ? undefined : await prepareDemoAnchor(options.anchor);
   await emptyOut(out);
   const keys = demoKeys(seed);
   const rng = new Xoshiro128ss(seedBytes(seed, 'prng', PRNG_SEED_BYTES));
@@ -262,6 +281,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
       checkpointSeconds: MAX_CHECKPOINT_SECONDS,
     });
     let manifest;
+    let anchored;
     try {
       let written = 0;
       let inFlight: Promise<AppendResult>[] = [];
@@ -292,10 +312,15 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
       }
       await settle();
       manifest = await exportBundle(log, { out: bundle, scope: { type: 'full' }, now });
+      // After the export: every checkpoint of the bundle is anchored, and the publisher's records
+      // fall after the bundle's head (see anchor.ts).
+      if (anchorPrep !== undefined) {
+        anchored = await anchorDemoLog(log, DEMO_ORIGIN, seed, join(scratch, 'anchors.sqlite'), anchorPrep);
+      }
     } finally {
       await log.close();
     }
-    await writeFile(trust, `${JSON.stringify(demoTrust(keys), null, 2)}\n`, {
+    await writeFile(trust, `${JSON.stringify(demoTrust(keys, anchored?.trustSection), null, 2)}\n`, {
       flag: 'wx',
       mode: 0o644,
     }).catch((err: unknown) => {
@@ -311,6 +336,7 @@ export async function generateDemo(options: DemoOptions): Promise<DemoSummary> {
       grants: counts.grants,
       bundle,
       trust,
+      ...(anchored === undefined ? {} : { anchors: anchored.summary }),
     };
   } finally {
     await rm(scratch, { recursive: true, force: true });

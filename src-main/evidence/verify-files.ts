@@ -18,7 +18,12 @@ import {
   splitLines,
   type RawLine,
 } from '../../src-shared/bundle/index.js';
-import { verifyBundle, type VerifyReport, type TrustRoots } from '../../src-shared/verify/index.js';
+import {
+  verifyBundle,
+  type AnchorChecker,
+  type VerifyReport,
+  type TrustRoots,
+} from '../../src-shared/verify/index.js';
 import { nodeSuiteBackend } from '../crypto/node-backend.js';
 import { ioError } from '../io/read-file.js';
 import { storeHashes } from './hashes.js';
@@ -32,6 +37,8 @@ export interface VerifyFilesOptions {
   readonly workerScript?: WorkerScript | null;
   readonly onProgress?: (done: number, total: number) => void;
   readonly batchSize?: number;
+  /** Checks anchors on chain (the CLI's --rpc); absent: the anchors stage is "not checked". */
+  readonly anchors?: AnchorChecker;
 }
 
 export interface VerifyFilesResult {
@@ -119,6 +126,7 @@ export async function verifyBundleDir(dir: string, options: VerifyFilesOptions):
         },
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
         ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+        ...(options.anchors === undefined ? {} : { anchors: options.anchors }),
       },
     );
     return { report, workers: pool?.workers ?? 0, linesPerWorker: [...(pool?.linesPerWorker ?? [])] };

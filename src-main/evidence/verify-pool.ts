@@ -16,6 +16,7 @@ import type { LineContext, LineResult } from '../../src-shared/verify/record-lin
 import { inThreadChecker, type LineChecker } from '../../src-shared/verify/pipeline.js';
 import { nodeSuiteBackend } from '../crypto/node-backend.js';
 import { storeHashes } from './hashes.js';
+import { decodeResults, encodeLines, transferList, type WireResults } from './verify-wire.js';
 
 export interface WorkerScript {
   readonly url: URL;
@@ -48,8 +49,17 @@ interface Job {
   reject: (e: unknown) => void;
 }
 
+/**
+ * A worker's live data is one batch of lines and its results (well under a megabyte), so a young
+ * generation of 16 MB is plenty. Measured on the 1,000,000-record bench (bench/verify.bench.ts), a
+ * larger one (48 MB) let the process's peak RSS reach about 292 MiB, over the 300 MB target; 16 MB
+ * kept it near 272 MiB at the same CPU time (8 MB and below cost more CPU in scavenges).
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
 function spawn(script: WorkerScript, ctx: LineContext): Worker {
-  if (!script.typescript) return new Worker(script.url, { workerData: { ctx } });
+  if (!script.typescript)
+    return new Worker(script.url, { workerData: { ctx }, resourceLimits: WORKER_LIMITS });
   const code = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(script.url.href)}, ${JSON.stringify(script.url.href)}))`;
   return new Worker(code, { eval: true, workerData: { ctx } });
 }
@@ -103,15 +113,16 @@ export async function createPool(
   const load = workers.map(() => 0);
   const done = workers.map(() => 0);
   workers.forEach((w, i) => {
-    w.on('message', (m: { id: number; results?: LineResult[]; error?: string }) => {
+    w.on('message', (m: { id: number; results?: WireResults; error?: string }) => {
       const job = jobs.get(m.id);
       /* v8 ignore next */
       if (job === undefined) return;
       jobs.delete(m.id);
       load[i] = (load[i] as number) - 1;
       if (m.results !== undefined) {
-        done[i] = (done[i] as number) + m.results.length;
-        job.resolve(m.results);
+        const results = decodeResults(m.results);
+        done[i] = (done[i] as number) + results.length;
+        job.resolve(results);
       } else job.reject(new Error(`verify worker failed: ${m.error ?? 'unknown error'}`));
     });
     const lost = (e: Error): void => {
@@ -136,7 +147,8 @@ export async function createPool(
       const id = nextId++;
       return new Promise((resolve, reject) => {
         jobs.set(id, { resolve, reject });
-        (workers[i] as Worker).postMessage({ id, lines });
+        const wire = encodeLines(lines);
+        (workers[i] as Worker).postMessage({ id, lines: wire }, transferList(wire));
       });
     },
     async close(): Promise<void> {

@@ -134,6 +134,34 @@ export function parseRecordTime(text: unknown, name = '$.time'): number {
   return ms;
 }
 
+/** The last date (YYYY-MM-DD) isRecordTime found valid: consecutive records share their day. */
+let lastDay = '';
+
+const digit = (text: string, i: number): number => text.charCodeAt(i) - 0x30;
+
+/**
+ * Whether parseRecordTime accepts `text`, without its Date round trip for every call: the profile,
+ * hours 00-23, minutes and seconds 00-59, and a date that exists from 1970 on (checked once per day
+ * by parseRecordTime at midnight). Within a valid day every such time of day is an instant whose
+ * toISOString is the text itself, and no other text survives parseRecordTime's round trip.
+ */
+export function isRecordTime(text: unknown): boolean {
+  if (typeof text !== 'string' || !TIME_PROFILE.test(text)) return false;
+  const hours = digit(text, 11) * 10 + digit(text, 12);
+  const minutes = digit(text, 14) * 10 + digit(text, 15);
+  const seconds = digit(text, 17) * 10 + digit(text, 18);
+  if (hours > 23 || minutes > 59 || seconds > 59) return false;
+  const day = text.slice(0, 10);
+  if (day === lastDay) return true;
+  try {
+    parseRecordTime(`${day}T00:00:00.000Z`);
+  } catch {
+    return false;
+  }
+  lastDay = day;
+  return true;
+}
+
 export function isRecordKind(value: unknown): value is RecordKind {
   return typeof value === 'string' && (RECORD_KINDS as readonly string[]).includes(value);
 }
@@ -255,7 +283,8 @@ export function recordHash(
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
 
-const recordSchema = z.strictObject({
+/** The zod schema of a record: what parseRecord runs to name the fault of a value isRecordValue refuses. */
+export const recordSchema = z.strictObject({
   v: z.literal(RECORD_VERSION),
   log: z.string().regex(ORIGIN_PATTERN, 'must be 1 to 255 printable ASCII characters without spaces or "+"'),
   seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
@@ -273,6 +302,39 @@ const recordSchema = z.strictObject({
   kind: z.enum(RECORD_KINDS),
   body: z.record(z.string(), z.unknown()),
 });
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const RECORD_KEYS: ReadonlySet<string> = new Set(['v', 'log', 'seq', 'prev', 'time', 'kind', 'body']);
+const RECORD_KEY_COUNT = RECORD_KEYS.size;
+const KIND_SET: ReadonlySet<unknown> = new Set(RECORD_KINDS);
+
+/**
+ * Exactly what recordSchema accepts, plus the rule that prev is all zeros exactly for seq 0, for a
+ * value produced by JSON parsing (plain objects, arrays and primitives only): the hot path of
+ * parseRecord, which runs the zod schema only to name the fault of a value this refuses
+ * (test/unit/evidence/record-shape.test.ts checks both accept the same values).
+ */
+export function isRecordValue(value: unknown): value is EvidenceRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const o = value as Record<string, unknown>;
+  // strictObject: the seven members and no other (for..in also sees an own "__proto__" member).
+  let n = 0;
+  for (const k in o) {
+    if (!RECORD_KEYS.has(k) || !hasOwn(o, k)) return false;
+    n++;
+  }
+  const { v, log, seq, prev, time, kind, body } = o;
+  if (n !== RECORD_KEY_COUNT || v !== RECORD_VERSION || !KIND_SET.has(kind)) return false;
+  if (typeof log !== 'string' || !ORIGIN_PATTERN.test(log)) return false;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) return false;
+  if (typeof prev !== 'string' || !HEX64.test(prev) || (seq === 0) !== (prev === ZERO_HEX)) return false;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  return isRecordTime(time);
+}
+
+function hasOwn(o: object, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
+}
 
 function jsonPath(path: readonly PropertyKey[]): string {
   let out = '$';
@@ -311,11 +373,14 @@ export function parseRecord(input: unknown, hashes: HashPrimitives = nobleHashes
     if (isQtError(cause) && cause.code === CODE) throw cause;
     throw rethrow(cause);
   }
-  const result = recordSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0] as z.core.$ZodIssue;
-    const path = jsonPath(issue.path);
-    throw invalid(path, issue.message, result.error);
+  if (!isRecordValue(value)) {
+    // The hand-written check refused it: the schema names the fault (JSON path and reason).
+    const result = recordSchema.safeParse(value);
+    if (!result.success) {
+      const issue = result.error.issues[0] as z.core.$ZodIssue;
+      const path = jsonPath(issue.path);
+      throw invalid(path, issue.message, result.error);
+    }
   }
   const record = value as unknown as EvidenceRecord;
   if ((record.seq === 0) !== (record.prev === ZERO_HEX)) {

@@ -6,6 +6,7 @@
  */
 import { aplainObject, describe, fromBase64url, isPlainObject, toBase64url } from '../bytes.js';
 import { QtError } from '../errors.js';
+import { decodeBase64urlFast } from './base64url-fast.js';
 import {
   checkPublicKeyEntry,
   checkSecretKeyEntry,
@@ -70,6 +71,9 @@ function base64Field(value: unknown, path: string, maxBytes: number): Uint8Array
   if (typeof value !== 'string') throw malformed(path, `must be a string, got ${describe(value)}`);
   // Bound the work before decoding: unpadded base64url spends 4 characters per 3 bytes.
   if (value.length > Math.ceil((maxBytes * 4) / 3)) throw malformed(path, `is longer than ${maxBytes} bytes`);
+  // The common case in a table; anything it does not take goes to the strict decoder, which decides.
+  const fast = decodeBase64urlFast(value);
+  if (fast !== null) return fast;
   try {
     return fromBase64url(value, path);
   } catch (cause) {
@@ -77,26 +81,33 @@ function base64Field(value: unknown, path: string, maxBytes: number): Uint8Array
   }
 }
 
+/** An envelope that passed parseEnvelope's checks, with its payload and signatures decoded. */
+export interface ReadEnvelope {
+  readonly envelope: Envelope;
+  readonly payload: Uint8Array;
+  /** The decoded `sig` of each entry of `envelope.signatures`, in the same order. */
+  readonly sigs: readonly Uint8Array[];
+}
+
 /**
- * Strict structural check of an envelope from outside (JSON.parse output): exact members, a valid
- * payload type, canonical base64url, known suites, key ids of the right form for their suite,
- * signatures of their suite's exact length, 1 to MAX_SIGNATURES signatures, no key id twice.
- * Returns a fresh copy, so later changes to `value` cannot reach the caller.
+ * parseEnvelope, keeping the bytes it decodes on the way (the payload and every signature), so a
+ * verifier decodes each base64url field once.
  */
-export function parseEnvelope(value: unknown): Envelope {
+export function readEnvelope(value: unknown): ReadEnvelope {
   const o = exactObject(value, '$', ENVELOPE_KEYS);
   const payloadType = o.payloadType;
   if (!isPayloadType(payloadType)) {
     throw malformed('$.payloadType', 'must be 1 to 128 printable ASCII characters without spaces');
   }
   const payload = o.payload;
-  base64Field(payload, '$.payload', MAX_PAYLOAD_BYTES);
+  const payloadBytes = base64Field(payload, '$.payload', MAX_PAYLOAD_BYTES);
   const list = o.signatures;
   if (!Array.isArray(list)) throw malformed('$.signatures', `must be an array, got ${describe(list)}`);
   if (list.length < 1 || list.length > MAX_SIGNATURES) {
     throw malformed('$.signatures', `must hold 1 to ${MAX_SIGNATURES} signatures, got ${list.length}`);
   }
   const seen = new Set<string>();
+  const sigs: Uint8Array[] = [];
   const signatures = list.map((item: unknown, i): EnvelopeSignature => {
     const path = `$.signatures[${i}]`;
     const s = exactObject(item, path, SIGNATURE_KEYS);
@@ -107,7 +118,8 @@ export function parseEnvelope(value: unknown): Envelope {
       throw malformed(`${path}.keyid`, `must be "${suite}:" followed by 32 lowercase hex digits`);
     }
     const length = getSuite(suite).signatureLength;
-    if (base64Field(s.sig, `${path}.sig`, length).length !== length) {
+    const sig = base64Field(s.sig, `${path}.sig`, length);
+    if (sig.length !== length) {
       throw malformed(`${path}.sig`, `must decode to exactly ${length} bytes for ${suite}`);
     }
     if (seen.has(keyid)) {
@@ -116,9 +128,20 @@ export function parseEnvelope(value: unknown): Envelope {
       });
     }
     seen.add(keyid);
+    sigs.push(sig);
     return { keyid, suite, sig: s.sig as string };
   });
-  return { payloadType, payload: payload as string, signatures };
+  return { envelope: { payloadType, payload: payload as string, signatures }, payload: payloadBytes, sigs };
+}
+
+/**
+ * Strict structural check of an envelope from outside (JSON.parse output): exact members, a valid
+ * payload type, canonical base64url, known suites, key ids of the right form for their suite,
+ * signatures of their suite's exact length, 1 to MAX_SIGNATURES signatures, no key id twice.
+ * Returns a fresh copy, so later changes to `value` cannot reach the caller.
+ */
+export function parseEnvelope(value: unknown): Envelope {
+  return readEnvelope(value).envelope;
 }
 
 function implementation(
@@ -215,6 +238,25 @@ export function verifyEnvelope(
   const expectedType =
     o.payloadType === undefined ? undefined : apayloadType(o.payloadType, 'opts.payloadType');
   const be = abackend(o.backend, 'opts.backend');
+  const keys = checkRequiredKeys(required);
+  const read = readEnvelope(envelope);
+  const payloadType = read.envelope.payloadType;
+  if (expectedType !== undefined && payloadType !== expectedType) {
+    throw new QtError(
+      'QT_PAYLOAD_TYPE_MISMATCH',
+      `envelope payloadType "${payloadType}" is not the expected "${expectedType}"`,
+      { path: '$.payloadType' },
+    );
+  }
+  return verifyReadEnvelope(read, keys, be);
+}
+
+/**
+ * The checks verifyEnvelope makes of its `required` keys: 1 to MAX_SIGNATURES entries, each a valid
+ * public-key entry whose key id matches its key, no key id twice. A verifier that checks many
+ * envelopes against the same pinned keys runs this once and passes the result to verifyReadEnvelope.
+ */
+export function checkRequiredKeys(required: readonly PublicKeyEntry[]): readonly PublicKeyEntry[] {
   const keys = checkedList(required, 'required').map((k, i) => checkPublicKeyEntry(k, `required[${i}]`));
   const seen = new Set<string>();
   keys.forEach((k, i) => {
@@ -225,20 +267,24 @@ export function verifyEnvelope(
     }
     seen.add(k.keyid);
   });
-  const env = parseEnvelope(envelope);
-  if (expectedType !== undefined && env.payloadType !== expectedType) {
-    throw new QtError(
-      'QT_PAYLOAD_TYPE_MISMATCH',
-      `envelope payloadType "${env.payloadType}" is not the expected "${expectedType}"`,
-      { path: '$.payloadType' },
-    );
-  }
-  const payload = fromBase64url(env.payload, '$.payload');
-  const message = pae(env.payloadType, payload);
+  return keys;
+}
+
+/**
+ * The signature part of verifyEnvelope: `read` from readEnvelope, `keys` from checkRequiredKeys
+ * (both are trusted to come from there). Valid only when every key has a valid signature.
+ */
+export function verifyReadEnvelope(
+  read: ReadEnvelope,
+  keys: readonly PublicKeyEntry[],
+  backend?: SuiteBackend,
+): VerifiedEnvelope {
+  const env = read.envelope;
+  const message = pae(env.payloadType, read.payload);
   for (const key of keys) {
     const index = env.signatures.findIndex((s) => s.keyid === key.keyid);
-    const entry = env.signatures[index];
-    if (entry === undefined) {
+    const sig = read.sigs[index];
+    if (sig === undefined) {
       throw new QtError(
         'QT_SIGNATURE_MISSING',
         `envelope has no signature by required ${key.suite} key ${key.keyid}`,
@@ -248,7 +294,7 @@ export function verifyEnvelope(
       );
     }
     const suite = getSuite(key.suite);
-    if (!checkedVerify(suite, be, key.publicKey, message, fromBase64url(entry.sig, 'sig'))) {
+    if (!checkedVerify(suite, backend, key.publicKey, message, sig)) {
       throw new QtError(
         'QT_SIGNATURE_INVALID',
         `the ${key.suite} signature by ${key.keyid} does not verify`,
@@ -260,7 +306,7 @@ export function verifyEnvelope(
   }
   return Object.freeze({
     payloadType: env.payloadType,
-    payload,
+    payload: read.payload,
     keyids: Object.freeze(keys.map((k) => k.keyid)),
   });
 }

@@ -41,10 +41,21 @@ export interface CheckpointChainOptions {
 
 const FILE = 'checkpoints.jsonl';
 
+type Where = { seq: null; treeSize: number; file: typeof FILE; line: number };
+
+/** A checkpoint's signature check, deferred (verifySignatures). */
+interface PendingSignatures {
+  readonly text: string;
+  readonly keys: readonly { name: string; suite: ProducerKey['suite']; publicKey: Uint8Array }[];
+  readonly where: Where;
+}
+
 export class CheckpointChain {
   readonly #o: CheckpointChainOptions;
   #prev: AcceptedCheckpoint | null = null;
   #lines = 0;
+  /** Checkpoints read whose signatures are not verified yet, oldest first. */
+  readonly #pending: PendingSignatures[] = [];
   /** Every accepted checkpoint's size and root, oldest first (40 bytes each). */
   readonly accepted: AcceptedCheckpoint[] = [];
 
@@ -97,12 +108,8 @@ export class CheckpointChain {
   }
 
   /** Checks the signatures; false when the checkpoint is of another log. */
-  #signatures(
-    text: string,
-    cp: ParsedCheckpoint,
-    where: { seq: null; treeSize: number; file: typeof FILE; line: number },
-  ): boolean {
-    const { report, log, keys, hashes, backend } = this.#o;
+  #signatures(text: string, cp: ParsedCheckpoint, where: Where): boolean {
+    const { report, log, keys, hashes } = this.#o;
     const body = cp.body;
     if (body.origin !== log) {
       report.fail({
@@ -134,27 +141,43 @@ export class CheckpointChain {
       });
       return true;
     }
-    try {
-      verifyCheckpoint(
-        text,
-        valid.map((k) => ({ name: log, suite: k.suite, publicKey: k.publicKey })),
-        { backend, hashes },
-      );
-    } catch (e) {
-      report.fail({
-        code: 'QT_VERIFY_CHECKPOINT_SIGNATURE',
-        ...where,
-        message: (e as Error).message,
-      });
-    }
+    this.#pending.push({
+      text,
+      keys: valid.map((k) => ({ name: log, suite: k.suite, publicKey: k.publicKey })),
+      where,
+    });
     return true;
   }
 
-  #consistency(
-    line: CheckpointLine,
-    cp: ParsedCheckpoint,
-    where: { seq: null; treeSize: number; file: typeof FILE; line: number },
-  ): AcceptedCheckpoint | null {
+  /** Checkpoints whose signatures are still to be verified (verifySignatures). */
+  get pendingSignatures(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Verifies the signatures of up to `max` pending checkpoints, oldest first. Whether a checkpoint
+   * is accepted (as a link or the head) never depends on its signatures, so these checks, the
+   * costliest of the stage (ML-DSA), may run whenever the caller has time, interleaved with the
+   * record checks; every one must have run before the report is built.
+   */
+  verifySignatures(max = Number.POSITIVE_INFINITY): void {
+    const { report, backend, hashes } = this.#o;
+    for (let n = 0; n < max; n++) {
+      const job = this.#pending.shift();
+      if (job === undefined) return;
+      try {
+        verifyCheckpoint(job.text, job.keys, { backend, hashes });
+      } catch (e) {
+        report.fail({
+          code: 'QT_VERIFY_CHECKPOINT_SIGNATURE',
+          ...job.where,
+          message: (e as Error).message,
+        });
+      }
+    }
+  }
+
+  #consistency(line: CheckpointLine, cp: ParsedCheckpoint, where: Where): AcceptedCheckpoint | null {
     const { report, hashes } = this.#o;
     const body = cp.body;
     const prev = this.#prev;

@@ -13,8 +13,9 @@ import { isPlainObject } from '../bytes.js';
 import { APPROVAL_PAYLOAD_TYPE, approvalPayloadSchema } from '../approvals/approve.js';
 import { canonicalPayload, parseWith } from '../approvals/schema.js';
 import type { EvidenceRecord } from '../evidence/record.js';
-import { fromBase64url } from '../bytes.js';
-import { parseEnvelope, verifyEnvelope, type PublicKeyEntry, type SuiteBackend } from '../sign/index.js';
+import type { PublicKeyEntry, SuiteBackend } from '../sign/index.js';
+import { checkRequiredKeys, readEnvelope, verifyReadEnvelope, type ReadEnvelope } from '../sign/envelope.js';
+import { readCanonical } from './canonical-text.js';
 import type { EmbeddedTrust } from './trust.js';
 import type { VerifyCode } from './report.js';
 
@@ -29,8 +30,11 @@ export interface EmbeddedProblem {
 const ENVELOPE_KEYS = ['payload', 'payloadType', 'signatures'];
 
 function looksLikeEnvelope(o: Record<string, unknown>): boolean {
-  const keys = Object.keys(o).sort();
-  return keys.length === 3 && keys.every((k, i) => k === ENVELOPE_KEYS[i]);
+  // Most objects are not envelopes: count the members before sorting them.
+  const keys = Object.keys(o);
+  if (keys.length !== 3) return false;
+  keys.sort();
+  return keys.every((k, i) => k === ENVELOPE_KEYS[i]);
 }
 
 /** Every embedded envelope of a body with its JSON path, depth first in document order. */
@@ -47,18 +51,51 @@ export function findEnvelopes(value: unknown, path = '$.body'): { path: string; 
   return out;
 }
 
-function verifies(
-  envelope: unknown,
-  keys: readonly PublicKeyEntry[],
-  payloadType: string,
-  backend: SuiteBackend,
-): boolean {
+/**
+ * checkRequiredKeys of each pinned key set, once per set: the trust roots are fixed for a run (and
+ * cloned once into each worker), so the key ids of pinned keys are recomputed once, not per envelope.
+ * `checked` is null for a set checkRequiredKeys refuses (no envelope can verify under it). The
+ * entries the verdict was made on are kept: a set changed in place since is checked again.
+ */
+const checkedSets = new WeakMap<
+  readonly PublicKeyEntry[],
+  { readonly entries: readonly PublicKeyEntry[]; readonly checked: readonly PublicKeyEntry[] | null }
+>();
+
+function sameEntries(a: readonly PublicKeyEntry[], b: readonly PublicKeyEntry[]): boolean {
+  return a.length === b.length && a.every((e, i) => e === b[i]);
+}
+
+function checkedKeys(keys: readonly PublicKeyEntry[]): readonly PublicKeyEntry[] | null {
+  const cached = checkedSets.get(keys);
+  if (cached !== undefined && sameEntries(cached.entries, keys)) return cached.checked;
+  let checked: readonly PublicKeyEntry[] | null;
   try {
-    verifyEnvelope(envelope, keys, { payloadType, backend });
+    checked = checkRequiredKeys(keys);
+  } catch {
+    checked = null;
+  }
+  // Only an array can be a WeakMap key here; anything else was refused above and stays refused.
+  if (Array.isArray(keys)) checkedSets.set(keys, { entries: keys.slice(), checked });
+  return checked;
+}
+
+/** verifyEnvelope(envelope, keys, { payloadType: its own type, backend }) on the envelope read once. */
+function verifies(read: ReadEnvelope, keys: readonly PublicKeyEntry[], backend: SuiteBackend): boolean {
+  const checked = checkedKeys(keys);
+  if (checked === null) return false;
+  try {
+    verifyReadEnvelope(read, checked, backend);
     return true;
   } catch {
     return false;
   }
+}
+
+/** The approval payload as canonical JSON: the native reading when it is sure, else the strict one. */
+function approvalJson(payload: Uint8Array): unknown {
+  const fast = readCanonical(payload);
+  return fast === null ? canonicalPayload(payload, 'QT_VERIFY_EMBEDDED_FORMAT', 'approval') : fast.value;
 }
 
 /** Checks one envelope; returns the problem, or null when it verifies. */
@@ -68,24 +105,23 @@ function checkEnvelope(
   trust: EmbeddedTrust,
   backend: SuiteBackend,
 ): EmbeddedProblem | null {
-  let payloadType: string;
-  let payload: Uint8Array;
+  let read: ReadEnvelope;
   try {
-    const env = parseEnvelope(envelope);
-    payloadType = env.payloadType;
-    payload = fromBase64url(env.payload, `${at}.payload`);
+    read = readEnvelope(envelope);
   } catch (e) {
     return {
       code: 'QT_VERIFY_EMBEDDED_FORMAT',
       message: `the envelope at ${at} is malformed: ${(e as Error).message}`,
     };
   }
+  const payloadType = read.envelope.payloadType;
+  const payload = read.payload;
   let sets: readonly (readonly PublicKeyEntry[])[];
   let who: string;
   if (payloadType === APPROVAL_PAYLOAD_TYPE) {
     let approver: string;
     try {
-      const json = canonicalPayload(payload, 'QT_VERIFY_EMBEDDED_FORMAT', 'approval');
+      const json = approvalJson(payload);
       approver = parseWith(approvalPayloadSchema, json, 'QT_VERIFY_EMBEDDED_FORMAT', 'approval').approver;
     } catch (e) {
       return {
@@ -106,7 +142,7 @@ function checkEnvelope(
       message: `the trust file pins no keys for ${who} (envelope at ${at})`,
     };
   }
-  if (sets.some((keys) => verifies(envelope, keys, payloadType, backend))) return null;
+  if (sets.some((keys) => verifies(read, keys, backend))) return null;
   return {
     code: 'QT_VERIFY_EMBEDDED_SIGNATURE',
     message: `the envelope at ${at} is not signed by every pinned key of ${who}`,

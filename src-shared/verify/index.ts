@@ -14,6 +14,7 @@ export { RecordSequencer, type RecordSequencerOptions } from './records.js';
 export {
   inThreadChecker,
   verifyBundle,
+  type AnchorChecker,
   type BundleInput,
   type LineChecker,
   type VerifyBundleOptions,

@@ -4,12 +4,19 @@
  * lines are streamed, at most `maxInFlight` batches are being checked at any time, and the ordered
  * stages keep O(log n) state.
  *
- * Order of work: the manifest, then checkpoints.jsonl (signatures and consistency: this fixes the
- * head checkpoint), then records.jsonl, whose order-independent checks (format, record hash,
+ * Order of work: the manifest, then checkpoints.jsonl (consistency: this fixes the head checkpoint;
+ * their signatures, on which no acceptance depends, are verified between record batches), then records.jsonl, whose order-independent checks (format, record hash,
  * embedded signatures, inclusion proofs) run through a LineChecker (in this thread, or a pool of
  * worker threads) and whose order-dependent checks (chain links, the full tree) run here, in order.
  * The report lists the stages in their fixed order whatever the order of work.
+ *
+ * Anchors (docs/anchoring.md, "Verifier"): when the caller supplies an anchor checker (the CLI's
+ * --rpc) and the trust file has an anchor section for the bundle's log, every accepted checkpoint
+ * of the bundle must be anchored and final. The checker runs while the records are checked (it
+ * waits on the network, they on the CPU); its failures join the report like any other stage's.
  */
+import { anchorsNotChecked, type AnchorCheckpoint, type AnchorStageOutput } from '../anchor/verify.js';
+import type { AnchorTrust } from '../anchor/trust.js';
 import type { HashPrimitives } from '../hash.js';
 import type { SuiteBackend } from '../sign/index.js';
 import { parseManifest, type BundleManifest } from '../bundle/manifest.js';
@@ -47,7 +54,19 @@ export interface VerifyBundleOptions {
   readonly maxInFlight?: number;
   /** Called after each batch with the records done and the number the manifest promises. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Checks the anchors of the bundle's checkpoints on chain (src-main/anchor/verify-chain.ts).
+   * Absent: the anchors stage is "not checked" and the report says so.
+   */
+  readonly anchors?: AnchorChecker;
 }
+
+/** The anchors stage's outside half: asks the chain about these checkpoints, never throws. */
+export type AnchorChecker = (input: {
+  readonly log: string;
+  readonly trust: AnchorTrust;
+  readonly checkpoints: readonly AnchorCheckpoint[];
+}) => Promise<AnchorStageOutput>;
 
 /** The checker that runs in the calling thread. */
 export function inThreadChecker(
@@ -58,9 +77,13 @@ export function inThreadChecker(
   return { check: async (lines) => lines.map((l) => checkRecordLine(l, ctx, hashes, backend)) };
 }
 
-const ANCHORS_NOTE = 'anchors were not checked: no chain RPC was given (--rpc)';
+/** One wording for "not checked" (src-shared/anchor/verify.ts), whatever the reason. */
+const NO_RPC_NOTE = anchorsNotChecked().stage.note as string;
+const NO_SECTION_NOTE = 'anchors were not checked: the trust file has no anchor section for this log';
+const NO_CHECKPOINT_NOTE = 'anchors were not checked: the bundle holds no usable checkpoint';
 
-function cannotProve(m: BundleManifest): string[] {
+/** `anchorsNote`: why anchors were not checked, or null when they were. */
+function cannotProve(m: BundleManifest, anchorsNote: string | null): string[] {
   const out: string[] = [];
   const s = m.scope;
   if (s.type === 'range') {
@@ -75,7 +98,7 @@ function cannotProve(m: BundleManifest): string[] {
     out.push('the chain links between records that are not adjacent in the log');
   }
   out.push(`anything about records appended after the head checkpoint (tree size ${m.treeSize})`);
-  out.push('that the head checkpoint was anchored on a chain: anchors were not checked');
+  if (anchorsNote !== null) out.push(`that the checkpoints were anchored on a chain: ${anchorsNote}`);
   return out;
 }
 
@@ -96,7 +119,6 @@ export async function verifyBundle(input: BundleInput, options: VerifyBundleOpti
     return report.build({ scope: null, head: null, records: 0, checkpoints: 0, cannotProve: [] });
   }
   report.log = manifest.log;
-  report.notChecked('anchors', ANCHORS_NOTE);
 
   const chain = new CheckpointChain({
     log: manifest.log,
@@ -145,6 +167,25 @@ export async function verifyBundle(input: BundleInput, options: VerifyBundleOpti
     });
   }
 
+  const anchorTrust = trust.anchors?.get(manifest.log);
+  let anchorsNote: string | null = null;
+  let anchorsRun: Promise<AnchorStageOutput> | null = null;
+  if (options.anchors === undefined) anchorsNote = NO_RPC_NOTE;
+  else if (anchorTrust === undefined) anchorsNote = NO_SECTION_NOTE;
+  else if (chain.accepted.length === 0) anchorsNote = NO_CHECKPOINT_NOTE;
+  else {
+    anchorsRun = runAnchors(options.anchors, {
+      log: manifest.log,
+      trust: anchorTrust,
+      checkpoints: chain.accepted.map((c) => ({
+        treeSize: c.treeSize,
+        rootHash: c.root,
+        checkpointHash: c.hash,
+      })),
+    });
+  }
+  if (anchorsNote !== null) report.notChecked('anchors', anchorsNote);
+
   const scope = manifest.scope;
   const ctx: LineContext = {
     log: manifest.log,
@@ -170,10 +211,31 @@ export async function verifyBundle(input: BundleInput, options: VerifyBundleOpti
     });
   } else {
     const checker = await (options.checker ?? ((c: LineContext) => inThreadChecker(c, hashes, backend)))(ctx);
-    await runRecords(input.records, checker, sequencer, options, manifest.records);
+    // Checkpoint signatures go one per batch between the record batches (checkpoints.ts).
+    const idle = (): void => chain.verifySignatures(1);
+    await runRecords(input.records, checker, sequencer, options, manifest.records, idle);
     sequencer.end();
   }
+  chain.verifySignatures();
   if (scope.type !== 'full') report.note('chain-links', 'checked only between records adjacent in the log');
+  let anchorChecks: AnchorStageOutput['anchors'] | undefined;
+  if (anchorsRun !== null) {
+    const anchors = await anchorsRun;
+    anchorChecks = anchors.anchors;
+    for (const f of anchors.failures) {
+      report.fail({
+        code: f.code,
+        seq: null,
+        ...(f.treeSize === undefined ? {} : { treeSize: f.treeSize }),
+        message: f.message,
+      });
+    }
+    report.checked('anchors', anchors.stage.checked);
+    if (anchors.stage.status === 'not-checked') {
+      anchorsNote = anchors.stage.note ?? NO_RPC_NOTE;
+      report.notChecked('anchors', anchorsNote);
+    } else if (anchors.stage.note !== undefined) report.note('anchors', anchors.stage.note);
+  }
   return report.build({
     scope,
     head:
@@ -186,8 +248,26 @@ export async function verifyBundle(input: BundleInput, options: VerifyBundleOpti
           },
     records: sequencer.lines,
     checkpoints: chain.lines,
-    cannotProve: cannotProve(manifest),
+    cannotProve: cannotProve(manifest, anchorsNote),
+    ...(anchorChecks === undefined ? {} : { anchors: anchorChecks }),
   });
+}
+
+/** Runs the checker; a checker that throws is a failure of the stage, never a crash of the verifier. */
+async function runAnchors(
+  checker: AnchorChecker,
+  input: Parameters<AnchorChecker>[0],
+): Promise<AnchorStageOutput> {
+  try {
+    return await checker(input);
+  } catch (e) {
+    const message = `the anchors could not be checked: ${e instanceof Error ? e.message : String(e)}`;
+    return {
+      stage: { stage: 'anchors', status: 'failed', checked: 0, failures: 1 },
+      failures: [{ stage: 'anchors', code: 'QT_VERIFY_ANCHOR_RPC', log: input.log, seq: null, message }],
+      anchors: [],
+    };
+  }
 }
 
 async function runRecords(
@@ -196,6 +276,7 @@ async function runRecords(
   sequencer: RecordSequencer,
   options: VerifyBundleOptions,
   total: number,
+  idle: () => void,
 ): Promise<void> {
   const batchSize = options.batchSize ?? 256;
   const maxInFlight = options.maxInFlight ?? 4;
@@ -209,6 +290,7 @@ async function runRecords(
   const drainOne = async (): Promise<void> => {
     for (const r of await (pending.shift() as Promise<LineResult[]>)) sequencer.push(r);
     options.onProgress?.(sequencer.lines, total);
+    idle();
   };
   let batch: RawLine[] = [];
   for await (const line of lines) {

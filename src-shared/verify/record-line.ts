@@ -6,13 +6,20 @@
  * what depends on order (chain links, the full tree) is left to the sequencer (records.ts).
  */
 import { equalBytes } from '../bytes.js';
-import type { HashPrimitives } from '../hash.js';
-import { parseRecord, type SealedRecord } from '../evidence/record.js';
+import { TAGS, taggedInput, type HashPrimitives } from '../hash.js';
+import {
+  isRecordValue,
+  MAX_RECORD_BYTES,
+  parseRecord,
+  type EvidenceRecord,
+  type SealedRecord,
+} from '../evidence/record.js';
 import { leafHash } from '../merkle/hash.js';
 import { verifyInclusion } from '../merkle/inclusion.js';
 import type { SuiteBackend } from '../sign/index.js';
 import { parseRecordLine, splitRecordLine, type RecordLine } from '../bundle/lines.js';
 import type { RawLine } from '../bundle/split.js';
+import { readCanonical } from './canonical-text.js';
 import { checkEmbedded } from './embedded.js';
 import type { FailureInput } from './report.js';
 import type { EmbeddedTrust } from './trust.js';
@@ -59,23 +66,47 @@ export function isAbout(body: Record<string, unknown>, subject: string): boolean
   return body.subject === subject || (Array.isArray(many) && many.includes(subject));
 }
 
+/** u8(len(tag)) || tag || u64be(len) of the record tag (docs/formats.md, "Hashing"), length to fill in. */
+const EVIDENCE_PREFIX = taggedInput(TAGS.evidence, new Uint8Array(0));
+const PREFIX = EVIDENCE_PREFIX.length;
+
+/**
+ * The record hash H("qtrust/evidence/v1", bytes) and the RFC 9162 §2.1.1 leaf hash
+ * SHA-256(0x00 || bytes) from one copy of the bytes: the tagged input is built once, then its last
+ * length byte is overwritten with the leaf prefix 0x00 (records are at most 1 MiB, so the length's
+ * top five bytes are zero) and the leaf input is a view of the same buffer.
+ */
+function recordDigests(bytes: Uint8Array, hashes: HashPrimitives): { hash: Uint8Array; leaf: Uint8Array } {
+  const n = bytes.length;
+  const buf = new Uint8Array(PREFIX + n);
+  buf.set(EVIDENCE_PREFIX);
+  buf[PREFIX - 3] = n >>> 16;
+  buf[PREFIX - 2] = (n >>> 8) & 0xff;
+  buf[PREFIX - 1] = n & 0xff;
+  buf.set(bytes, PREFIX);
+  const hash = hashes.sha256(buf);
+  buf[PREFIX - 1] = 0x00;
+  return { hash, leaf: hashes.sha256(buf.subarray(PREFIX - 1)) };
+}
+
+type LineParts = Pick<RecordLine, 'seq' | 'hash' | 'inclusion'>;
+
 /**
  * A line in its canonical framing whose record bytes parseRecord accepts: exactly the lines the
  * full parse (parseRecordLine, then parseRecord of its record) accepts, with the same result, at
- * one strict parse and one canonical check of the record instead of two of the whole line and two
- * more of the record. Anything else returns null, and the full parse names the fault.
+ * one native parse and round trip of the record (canonical-text.ts) and one hand-written check of
+ * its members (isRecordValue) instead of the strict parser, zod and canonicalize. Anything else
+ * returns null, and the full parse decides and names the fault.
  */
 function fastPath(
   bytes: Uint8Array,
   hashes: HashPrimitives,
-): [Pick<RecordLine, 'seq' | 'hash' | 'inclusion'>, SealedRecord] | null {
+): { line: LineParts; record: EvidenceRecord; hash: Uint8Array; leaf: Uint8Array } | null {
   const parts = splitRecordLine(bytes);
-  if (parts === null) return null;
-  try {
-    return [parts, parseRecord(parts.recordBytes, hashes)];
-  } catch {
-    return null;
-  }
+  if (parts === null || parts.recordBytes.length > MAX_RECORD_BYTES) return null;
+  const read = readCanonical(parts.recordBytes);
+  if (read === null || !isRecordValue(read.value)) return null;
+  return { line: parts, record: read.value, ...recordDigests(parts.recordBytes, hashes) };
 }
 
 export function checkRecordLine(
@@ -106,25 +137,29 @@ export function checkRecordLine(
       message: 'the file ends in the middle of a line: it was cut short',
     });
   }
-  let line: Pick<RecordLine, 'seq' | 'hash' | 'inclusion'>;
-  let sealed: SealedRecord;
+  let line: LineParts;
+  let record: EvidenceRecord;
+  let hash: Uint8Array;
+  let leaf: Uint8Array;
   const fast = fastPath(raw.bytes, hashes);
   if (fast !== null) {
-    [line, sealed] = fast;
+    ({ line, record, hash, leaf } = fast);
   } else {
     try {
       line = parseRecordLine(raw.bytes);
     } catch (e) {
       return only({ code: 'QT_VERIFY_LINE', seq: null, ...at, message: (e as Error).message });
     }
+    let sealed: SealedRecord;
     try {
       sealed = parseRecord((line as RecordLine).record, hashes);
     } catch (e) {
       return only({ code: 'QT_VERIFY_RECORD', seq: line.seq, ...at, message: (e as Error).message });
     }
+    ({ record, hash } = sealed);
+    leaf = leafHash(sealed.bytes, hashes);
   }
   const seq = line.seq;
-  const record = sealed.record;
   const failures: FailureInput[] = [];
   if (record.seq !== seq) {
     // Which of the two is wrong is unknown: report at the seq this line should have had.
@@ -153,7 +188,7 @@ export function checkRecordLine(
         : 'a line of a full bundle carries an inclusion proof',
     });
   }
-  if (!equalBytes(sealed.hash, line.hash)) {
+  if (!equalBytes(hash, line.hash)) {
     failures.push({
       code: 'QT_VERIFY_RECORD_HASH',
       seq,
@@ -163,7 +198,6 @@ export function checkRecordLine(
   }
   const embedded = checkEmbedded(record, ctx.trust, backend);
   for (const p of embedded.problems) failures.push({ seq, ...at, ...p });
-  const leaf = leafHash(sealed.bytes, hashes);
   let inclusion = false;
   if (line.inclusion !== undefined && ctx.head !== null) {
     if (seq >= ctx.head.treeSize) {
@@ -189,7 +223,7 @@ export function checkRecordLine(
   return {
     line: raw.number,
     failures,
-    record: { seq, prev: record.prev, hash: sealed.hash, leaf, about },
+    record: { seq, prev: record.prev, hash, leaf, about },
     envelopes: embedded.checked,
     inclusion,
   };

@@ -4,6 +4,7 @@
  * the checkpoint's tree size) and a plain sentence. Failures are data, never exceptions: a
  * damaged bundle is an answer ("invalid, here is why"), not a crash.
  */
+import { ANCHOR_VERIFY_CODES, type AnchorCheck } from '../anchor/verify.js';
 
 /** The stages, in report order (ARCHITECTURE.md, "Verify"). */
 export const STAGES = Object.freeze([
@@ -54,7 +55,7 @@ export const VERIFY_CODES = Object.freeze({
     'QT_VERIFY_CONSISTENCY',
     'QT_VERIFY_HEAD',
   ],
-  anchors: [],
+  anchors: ANCHOR_VERIFY_CODES,
 } as const satisfies Record<StageId, readonly string[]>);
 
 export type VerifyCode = (typeof VERIFY_CODES)[StageId][number];
@@ -109,6 +110,8 @@ export interface VerifyReport {
   readonly omittedFailures: number;
   /** What this bundle cannot prove, in plain sentences (partial bundles, anchors). */
   readonly cannotProve: readonly string[];
+  /** One line per checkpoint when anchors were checked (block, tx, confirmations, status). */
+  readonly anchors?: readonly AnchorCheck[];
 }
 
 /** Failures kept per stage; a bundle damaged everywhere must not make the report unbounded. */

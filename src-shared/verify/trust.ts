@@ -4,9 +4,12 @@
  * valid for, so a rotation (old set up to size n, new set from n + 1) or a revocation (a key that
  * stops at a size or time) is expressible; a checkpoint must be signed by every key valid for it,
  * and a signature by a pinned key outside its range fails. For signatures embedded in records:
- * approvers by id, and other signers by envelope payload type.
+ * approvers by id, and other signers by envelope payload type. Optionally, per log, the anchor
+ * section (src-shared/anchor/trust.ts): the chain, contract, publishers and salt its checkpoints'
+ * anchors are checked against when the auditor gives an RPC (docs/anchoring.md, "Verifier").
  */
 import { z } from 'zod';
+import { parseAnchorTrust, type AnchorTrust } from '../anchor/trust.js';
 import { fromBase64url } from '../bytes.js';
 import { parseJson } from '../canonical.js';
 import { QtError } from '../errors.js';
@@ -33,6 +36,8 @@ export interface TrustRoots {
   readonly approvers: ReadonlyMap<string, readonly PublicKeyEntry[]>;
   /** Payload type -> the hybrid sets allowed to sign it (one full set must sign). */
   readonly signers: ReadonlyMap<string, readonly (readonly PublicKeyEntry[])[]>;
+  /** Log origin -> its anchor section, for the logs whose entry has one (absent: none has). */
+  readonly anchors?: ReadonlyMap<string, AnchorTrust>;
 }
 
 /** The part of the trust roots the record-line checks need (structured-cloneable for workers). */
@@ -60,6 +65,8 @@ const trustSchema = z.strictObject({
           )
           .min(1)
           .max(256),
+        // Checked by parseAnchorTrust below, which names its own JSON paths.
+        anchor: z.unknown().optional(),
       }),
     )
     .min(1)
@@ -133,6 +140,7 @@ export function parseTrust(text: string): TrustRoots {
   }
   const t = result.data;
   const logs = new Map<string, ProducerKey[]>();
+  const anchors = new Map<string, AnchorTrust>();
   t.logs.forEach((log, i) => {
     const path = `$.logs[${i}]`;
     if (logs.has(log.origin)) throw invalid(`${path}.origin`, `log "${log.origin}" is listed twice`);
@@ -154,6 +162,15 @@ export function parseTrust(text: string): TrustRoots {
       };
     });
     logs.set(log.origin, list);
+    if (log.anchor !== undefined) {
+      const anchor = parseAnchorTrust(log.anchor, `${path}.anchor`);
+      // The commitment is computed from this origin: a section naming another log would make every
+      // anchor look missing, so it is refused here rather than misreported later.
+      if (anchor.origin !== log.origin) {
+        throw invalid(`${path}.anchor.origin`, `must be the log's origin "${log.origin}"`);
+      }
+      anchors.set(log.origin, anchor);
+    }
   });
   const approvers = new Map<string, PublicKeyEntry[]>();
   (t.approvers ?? []).forEach((a, i) => {
@@ -166,7 +183,7 @@ export function parseTrust(text: string): TrustRoots {
     list.push(keys(s.keys, `$.envelopeSigners[${i}].keys`));
     signers.set(s.payloadType, list);
   });
-  return { logs, approvers, signers };
+  return { logs, approvers, signers, anchors };
 }
 
 /** Whether a producer key may sign a checkpoint of this tree size and time. */
