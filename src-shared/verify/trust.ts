@@ -15,6 +15,7 @@ import { parseJson } from '../canonical.js';
 import { QtError } from '../errors.js';
 import { ORIGIN_PATTERN } from '../evidence/record.js';
 import { isRfc3339Utc } from '../checkpoint/time.js';
+import { instantToMillis, parseRfc3339 } from '../time.js';
 import { MAX_SIGNATURES, checkPublicKeyEntry, type PublicKeyEntry } from '../sign/index.js';
 
 export const TRUST_VERSION = 1;
@@ -91,11 +92,8 @@ function pathOf(path: readonly PropertyKey[]): string {
 
 /** Unix ms of a strict RFC 3339 UTC timestamp (fraction truncated to milliseconds). */
 export function timeMs(text: string): number {
-  // Date.parse of the seconds part: the text was already checked, and a Date with an argument is a
-  // pure conversion, not a clock read.
-  const seconds = Date.parse(`${text.slice(0, 19)}Z`);
-  const fraction = text.length > 20 ? text.slice(20, -1).padEnd(3, '0').slice(0, 3) : '0';
-  return seconds + Number(fraction);
+  // The text was already checked (isRfc3339Utc), so the shared parser cannot refuse it here.
+  return instantToMillis(parseRfc3339(text, 'time', 'QT_TIME_FORMAT', { offsets: false, minYear: 1 }));
 }
 
 function key(raw: z.infer<typeof keySchema>, path: string): PublicKeyEntry {
