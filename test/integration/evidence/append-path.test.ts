@@ -55,6 +55,26 @@ describe('sealRecordText', () => {
     );
     expect(sealRecordText('é'.repeat(MAX_RECORD_BYTES / 2)).bytes).toHaveLength(MAX_RECORD_BYTES);
   });
+  it('keeps every sealed buffer intact while later records are carved from the same and new slabs', () => {
+    // 1 MiB slabs: 3,000 records of ~1 KB cross at least two slab boundaries; a 300 KB text takes
+    // the separate-buffer path. Each sealed record must still equal a fresh encoding afterwards.
+    const texts = Array.from({ length: 3000 }, (_, i) =>
+      canonicalRecordText({
+        ...inputs[0]!,
+        seq: i + 1,
+        prev: new Uint8Array(32).fill(1),
+        body: { i, pad: 'x'.repeat(900 + (i % 7)) },
+      }),
+    );
+    texts.splice(1500, 0, canonicalRecordText({ ...inputs[0]!, body: { big: 'é'.repeat(150_000) } }));
+    const sealed = texts.map((t) => sealRecordText(t));
+    for (const [i, t] of texts.entries()) {
+      const fresh = sealRecordText(t, nobleHashes);
+      expect(sealed[i]!.bytes).toEqual(new TextEncoder().encode(t));
+      expect(sealed[i]!.hash).toEqual(fresh.hash);
+      expect(sealed[i]!.leaf).toEqual(fresh.leaf);
+    }
+  });
 });
 
 describe('EvidenceLog batches of every shape', () => {

@@ -3,10 +3,16 @@
  * Ed25519 edge cases where OpenSSL's own rules differ (small-order keys, non-canonical encodings).
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nodeHashes, nodeSuiteBackend } from '../../../src-main/crypto/node-backend.js';
+import {
+  ed25519Backend,
+  ed25519Engine,
+  nodeHashes,
+  nodeSuiteBackend,
+} from '../../../src-main/crypto/node-backend.js';
 import { hashTagged, keccakTagged, nobleHashes, TAGS } from '../../../src-shared/hash.js';
 import { getSuite, type SuiteId } from '../../../src-shared/sign/index.js';
 import { fixedKey, hex, toHex, utf8 } from './helpers.js';
@@ -79,12 +85,17 @@ describe('nodeSuiteBackend', () => {
     });
   }
 
+  it('verifies Ed25519 with libsodium here (sodium-native is installed and its addon loads)', () => {
+    expect(ed25519Engine).toBe('libsodium');
+  });
+
   describe('ed25519 edge cases where OpenSSL alone differs', () => {
     // The identity point (y = 1) is a small-order public key; with R = identity and s = 0 the
     // cofactorless equation sB = R + hA holds for every message.
     const identity = hex('0100000000000000000000000000000000000000000000000000000000000000');
     const sig = new Uint8Array(64);
     sig.set(identity, 0);
+    const engines = [nodeSuiteBackend.ed25519!, ed25519Backend('libsodium'), ed25519Backend('openssl')];
 
     it('OpenSSL accepts the small-order forgery on its own', () => {
       const spki = Buffer.concat([hex('302a300506032b6570032100'), identity]);
@@ -93,7 +104,7 @@ describe('nodeSuiteBackend', () => {
     });
     it('both implementations refuse it', () => {
       expect(getSuite('ed25519').verify(identity, msg, sig)).toBe(false);
-      expect(nodeSuiteBackend.ed25519!.verify(identity, msg, sig)).toBe(false);
+      for (const be of engines) expect(be.verify(identity, msg, sig)).toBe(false);
     });
     it('non-canonical public key encodings (y >= p) are refused by both', () => {
       // y = p + 1 encodes the same point as y = 1 in a non-canonical way.
@@ -102,7 +113,7 @@ describe('nodeSuiteBackend', () => {
       const enc = new Uint8Array(32);
       for (let i = 0, v = y; i < 32; i++, v >>= 8n) enc[i] = Number(v & 0xffn);
       expect(getSuite('ed25519').verify(enc, msg, sig)).toBe(false);
-      expect(nodeSuiteBackend.ed25519!.verify(enc, msg, sig)).toBe(false);
+      for (const be of engines) expect(be.verify(enc, msg, sig)).toBe(false);
     });
     it('a non-canonical s (s + L) is refused by both', () => {
       const k = fixedKey('ed25519');
@@ -114,7 +125,56 @@ describe('nodeSuiteBackend', () => {
       const bad = Uint8Array.from(good);
       for (let i = 32, v = t; i < 64; i++, v >>= 8n) bad[i] = Number(v & 0xffn);
       expect(getSuite('ed25519').verify(k.publicKey, msg, bad)).toBe(false);
-      expect(nodeSuiteBackend.ed25519!.verify(k.publicKey, msg, bad)).toBe(false);
+      for (const be of engines) expect(be.verify(k.publicKey, msg, bad)).toBe(false);
     });
+  });
+  describe("every Ed25519 verification engine gives noble's verdict", () => {
+    const engines = [
+      ['libsodium', ed25519Backend('libsodium')],
+      ['OpenSSL', ed25519Backend('openssl')],
+    ] as const;
+    const L = ed25519.Point.Fn.ORDER;
+    const le = (b: Uint8Array): bigint => b.reduceRight((n, x) => (n << 8n) | BigInt(x), 0n);
+    const scalarBytes = (n: bigint): Uint8Array => {
+      const out = new Uint8Array(32);
+      for (let i = 0, v = n; i < 32; i++, v >>= 8n) out[i] = Number(v & 0xffn);
+      return out;
+    };
+    // A signature whose R carries a torsion component of order 8: the cofactored equation that
+    // noble checks holds, the cofactorless one that libsodium and OpenSSL check does not, so the
+    // backend must fall back to noble and accept it like noble does.
+    it('a signature with a torsion component in R: same verdict as noble', () => {
+      const a = 0x1234567890abcdefn;
+      const r = 0xfedcba0987654321n;
+      const A = ed25519.Point.BASE.multiply(a).toBytes();
+      const T = ed25519.Point.fromHex('c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a');
+      const R = ed25519.Point.BASE.multiply(r).add(T).toBytes();
+      const k = le(sha512(Uint8Array.from([...R, ...A, ...msg]))) % L;
+      const sig = Uint8Array.from([...R, ...scalarBytes((r + k * a) % L)]);
+      const expected = getSuite('ed25519').verify(A, msg, sig);
+      for (const [, be] of engines) expect(be.verify(A, msg, sig)).toBe(expected);
+      expect(nodeSuiteBackend.ed25519!.verify(A, msg, sig)).toBe(expected);
+    });
+    for (const [name, be] of engines) {
+      it(`${name}: valid, corrupted and garbage inputs`, () => {
+        const suite = getSuite('ed25519');
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(63), fc.nat(7), (m, byte, bit) => {
+            const key = fixedKey('ed25519');
+            const sig = suite.sign(key.secretKey, m);
+            const bad = Uint8Array.from(sig);
+            bad[byte] = (bad[byte] as number) ^ (1 << bit);
+            return be.verify(key.publicKey, m, sig) && !be.verify(key.publicKey, m, bad);
+          }),
+          { numRuns: 30 },
+        );
+        const key = fixedKey('ed25519');
+        const sig = suite.sign(key.secretKey, msg);
+        expect(be.verify(key.publicKey.subarray(1), msg, sig)).toBe(false);
+        expect(be.verify(new Uint8Array(32).fill(0xff), msg, sig)).toBe(false);
+        expect(be.verify(key.publicKey, msg, sig.subarray(1))).toBe(false);
+        expect(be.verify(key.publicKey, msg, new Uint8Array(64))).toBe(false);
+      });
+    }
   });
 });

@@ -3,7 +3,7 @@
  * run against the noble suites and, where it implements a suite, the node:crypto backend.
  */
 import { describe, expect, it } from 'vitest';
-import { nodeSuiteBackend } from '../../../src-main/crypto/node-backend.js';
+import { ed25519Backend, nodeSuiteBackend } from '../../../src-main/crypto/node-backend.js';
 import {
   getSuite,
   keyId,
@@ -22,6 +22,8 @@ const ed = getSuite('ed25519');
 const implementations = [
   ['noble', ed],
   ['node', nodeSuiteBackend.ed25519!],
+  ['node, libsodium verification', ed25519Backend('libsodium')],
+  ['node, OpenSSL verification', ed25519Backend('openssl')],
 ] as const;
 
 describe('RFC 8032 §7.1 Ed25519 vectors', () => {
