@@ -5,7 +5,11 @@
  *   without hashing, canonical JSON, chaining, Merkle nodes or checkpoints: the floor that SQLite
  *   itself sets with the same batch size and durability;
  * - naive one-transaction-per-record inserts (what an append without group commit costs).
- * Goal (issue 5): 50,000 records per second with group commit.
+ * Q-Trust is measured twice: commits in the calling thread with a producer that waits for each group
+ * of 10,000 appends, and commits in the store's writer thread (writer.ts) with a producer that
+ * appends the next group while the previous one commits (at most two groups in flight), the way a
+ * busy service appends. Each starts after a warm-up of 20,000 appends to a log of its own, so the
+ * figures are for optimized code. Goal (issue 5): 50,000 records per second with group commit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +25,8 @@ import { printComparison, type Measurement } from './lib.js';
 const RECORDS = 100_000;
 const NAIVE = 2_000;
 const BATCH = 10_000;
+const WARMUP = 20_000;
+const GOAL = 50_000;
 
 function body(i: number): Record<string, unknown> {
   return {
@@ -60,24 +66,55 @@ export default async function (): Promise<void> {
     const sample = new TextEncoder().encode(JSON.stringify(body(0)).padEnd(330, ' '));
 
     // Q-Trust: async appends, group-committed by the store, checkpoints every 1,000 records.
-    const log = EvidenceLog.open(join(dir, 'qtrust.db'), {
-      origin: 'bench.local/evidence',
-      signers,
-      timer: false,
-    });
-    let start = performance.now();
-    for (let i = 0; i < RECORDS; i += BATCH) {
-      const pending: Promise<unknown>[] = [];
-      for (let j = i; j < i + BATCH; j++) pending.push(log.append('decision', body(j)));
-      await Promise.all(pending);
-    }
-    const qtrust = result(
+    const runStore = async (
+      name: string,
+      file: string,
+      thread: boolean,
+      records: number,
+    ): Promise<Measurement> => {
+      const log = EvidenceLog.open(join(dir, file), {
+        origin: 'bench.local/evidence',
+        signers,
+        timer: false,
+        writerThread: thread,
+      });
+      if ((await log.writerThread()) !== thread) throw new Error(`${name}: the writer thread did not start`);
+      const start = performance.now();
+      let previous: Promise<unknown> | null = null;
+      for (let i = 0; i < records; i += BATCH) {
+        const group: Promise<unknown>[] = [];
+        for (let j = i; j < i + BATCH; j++) group.push(log.append('decision', body(j)));
+        if (!thread) {
+          await Promise.all(group);
+          continue;
+        }
+        // At most two groups in flight: wait for the one before, let this one start committing.
+        if (previous !== null) await previous;
+        previous = Promise.all(group);
+        await new Promise((r) => setImmediate(r));
+      }
+      await previous;
+      const m = result(name, records, performance.now() - start);
+      checkpoints = log.checkpoints().length;
+      await log.close();
+      return m;
+    };
+    let checkpoints = 0;
+    await runStore('warm-up', 'warm-inline.db', false, WARMUP);
+    await runStore('warm-up', 'warm-thread.db', true, WARMUP);
+    const qtrust = await runStore(
       'EvidenceLog.append (group commit, checkpoints)',
+      'qtrust.db',
+      false,
       RECORDS,
-      performance.now() - start,
     );
-    const checkpoints = log.checkpoints().length;
-    await log.close();
+    const threaded = await runStore(
+      'EvidenceLog.append, writer thread (pipelined producer)',
+      'qtrust-thread.db',
+      true,
+      RECORDS,
+    );
+    let start: number;
 
     // Floor: the same number of similar-sized rows, batched the same way, no hashing at all.
     const floor = rawDb(join(dir, 'floor.db'));
@@ -99,11 +136,14 @@ export default async function (): Promise<void> {
 
     printComparison(
       `evidence append, durably committed (${RECORDS.toLocaleString('en-US')} records, ${checkpoints} checkpoints)`,
-      [qtrust, raw, perRecord],
+      [qtrust, threaded, raw, perRecord],
       perRecord.name,
     );
+    const best = Math.max(qtrust.opsPerSecond, threaded.opsPerSecond);
     console.log(
-      `EvidenceLog reaches ${((100 * qtrust.opsPerSecond) / raw.opsPerSecond).toFixed(0)}% of the raw SQLite floor; goal 50,000/s`,
+      `EvidenceLog reaches ${((100 * qtrust.opsPerSecond) / raw.opsPerSecond).toFixed(0)}% of the raw SQLite floor ` +
+        `(${((100 * threaded.opsPerSecond) / raw.opsPerSecond).toFixed(0)}% with the writer thread); ` +
+        `goal 50,000/s: ${best >= GOAL ? 'met' : 'NOT met'} in this run (best ${Math.round(best).toLocaleString('en-US')}/s)`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,10 @@ await esbuild.build({
 function workerEntries() {
   // Worker-thread entry points are listed here so the CLI can spawn them from its own bundle folder.
   const workers = {};
-  for (const [name, rel] of [['verify-worker', 'src-main/evidence/verify-worker.ts']]) {
+  for (const [name, rel] of [
+    ['verify-worker', 'src-main/evidence/verify-worker.ts'],
+    ['evidence-writer', 'src-main/evidence/evidence-writer.ts'],
+  ]) {
     const p = join(root, rel);
     if (existsSync(p)) workers[name] = p;
   }

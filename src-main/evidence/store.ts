@@ -15,7 +15,7 @@
  */
 import { realpathSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { QtError, isQtError } from '../../src-shared/errors.js';
+import { QtError } from '../../src-shared/errors.js';
 import type { HashPrimitives } from '../../src-shared/hash.js';
 import { consistencyProof as merkleConsistency } from '../../src-shared/merkle/consistency.js';
 import { inclusionProof as merkleInclusion } from '../../src-shared/merkle/inclusion.js';
@@ -48,6 +48,8 @@ import {
 } from './checkpoints.js';
 import { migrate } from './migrations.js';
 import { StoredNodes, type CompletedNode, type TreeEdge } from './tree.js';
+import { findScript, type WorkerScript } from './worker-script.js';
+import { InlineWriter, ThreadWriter, writeFailure, type BatchRow, type RecordWriter } from './writer.js';
 import { verifyStoredLog, type LogRow } from './tail.js';
 
 export type { StoredCheckpoint } from './checkpoints.js';
@@ -69,6 +71,15 @@ export interface EvidenceLogOptions {
   readonly maxBatch?: number;
   /** Arm a timer for the time bound of the checkpoint schedule (default true). */
   readonly timer?: boolean;
+  /**
+   * Commit in a worker thread with a connection of its own (writer.ts), so the next batch is
+   * prepared while the previous one commits: for high-volume producers. Default false (every write
+   * in the calling thread). Falls back to the calling thread when the writer's script is missing
+   * or its thread fails to start; `writerThread()` tells which is in use.
+   */
+  readonly writerThread?: boolean;
+  /** The writer thread's script (default: evidence-writer beside this module; null: none). */
+  readonly writerScript?: WorkerScript | null;
   readonly hashes?: HashPrimitives;
   readonly backend?: SuiteBackend;
 }
@@ -86,21 +97,12 @@ export interface StoredRecord {
   readonly hash: Uint8Array;
 }
 
-interface Pending {
-  readonly seq: number;
-  readonly kind: RecordKind;
-  readonly time: number;
-  readonly bytes: Uint8Array;
-  readonly hash: Uint8Array;
-  readonly leaf: Uint8Array;
+interface Pending extends BatchRow {
   readonly resolve: (r: AppendResult) => void;
   readonly reject: (e: unknown) => void;
 }
 
 const PAGE = 1000;
-/** Rows per multi-row INSERT (7 parameters each; SQLite allows 32,766 parameters per statement). */
-const ROWS_PER_INSERT = 64;
-const RECORD_COLUMNS = '(log, seq, kind, time, hash, leaf, data)';
 const open = new Set<string>();
 
 export class EvidenceLog {
@@ -116,11 +118,8 @@ export class EvidenceLog {
   readonly #timerEnabled: boolean;
   readonly #backend: SuiteBackend;
   readonly #nodes: StoredNodes;
-  readonly #insertRecord: Database.Statement;
-  readonly #insertRecords: Database.Statement;
-  readonly #rowParams: unknown[] = new Array<unknown>(7 * ROWS_PER_INSERT);
-  readonly #insertNode: Database.Statement;
-  readonly #insertCheckpoint: Database.Statement;
+  /** The writer, or (writer thread) the promise of one until its thread has started. */
+  #writer: RecordWriter | Promise<RecordWriter>;
 
   /** Committed state: what the file holds. */
   #size: number;
@@ -181,16 +180,15 @@ export class EvidenceLog {
     this.#nextSeq = verified.size;
     this.#headHash = verified.headHash ?? ZERO_HASH;
 
-    this.#insertRecord = db.prepare(`INSERT INTO records ${RECORD_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`);
-    // One statement for many rows: one call into SQLite per ROWS_PER_INSERT records. Rows are
-    // inserted in order, so the per-row seq trigger (migrations.ts) still sees each one.
-    this.#insertRecords = db.prepare(
-      `INSERT INTO records ${RECORD_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    );
-    this.#insertNode = db.prepare('INSERT INTO nodes (log, level, idx, hash) VALUES (?, ?, ?, ?)');
-    this.#insertCheckpoint = db.prepare(
-      'INSERT INTO checkpoints (log, size, root, hash, time, text) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    const inline = new InlineWriter(db, log.id);
+    const script =
+      options.writerScript === undefined
+        ? findScript('evidence-writer', import.meta.url)
+        : options.writerScript;
+    this.#writer =
+      options.writerThread === true && script !== null
+        ? ThreadWriter.start(script, db.name, log.id).catch(() => inline)
+        : inline;
     this.#armTimer();
   }
 
@@ -236,6 +234,11 @@ export class EvidenceLog {
   /** Number of records appended but not yet committed. */
   get queued(): number {
     return this.#queue.length;
+  }
+
+  /** Whether commits run in a writer thread (resolves once the thread started or was given up). */
+  async writerThread(): Promise<boolean> {
+    return (await this.#writer) instanceof ThreadWriter;
   }
 
   #usable(): void {
@@ -302,100 +305,86 @@ export class EvidenceLog {
     do {
       const batch = this.#queue.splice(0, this.#maxBatch);
       const last = this.#queue.length === 0;
-      this.#commit(batch, force && last);
+      const writing = this.#commit(batch, force && last);
+      if (writing !== undefined) await writing;
       // Let appends made during a long commit join the next batch.
       if (this.#queue.length > 0) await new Promise<void>((r) => setImmediate(r));
     } while (this.#queue.length > 0 && this.#failed === undefined);
   }
 
-  #commit(batch: Pending[], force: boolean): void {
+  /**
+   * Commits one batch: the Merkle nodes it completes and the checkpoint, when due, are computed here;
+   * the writer stores them with the records in one transaction. Returns a promise when the writer
+   * works in another thread; the batch's appends resolve only after its COMMIT returned.
+   */
+  #commit(batch: Pending[], force: boolean): Promise<void> | undefined {
     if (this.#failed !== undefined) {
       for (const p of batch) p.reject(this.#failedError());
-      return;
+      return undefined;
     }
     const edge = this.#edge.clone();
     let state = this.#state;
     let checkpoint: StoredCheckpoint | null = null;
+    const nodes: CompletedNode[] = [];
+    let written: Promise<void> | void;
     try {
-      this.#db
-        .transaction(() => {
-          const nodes: CompletedNode[] = [];
-          this.#insertRows(batch);
-          for (const p of batch) {
-            edge.append(p.leaf, (n) => nodes.push(n));
-            const substantive = !BOOKKEEPING_KINDS.has(p.kind);
-            state = {
-              pending: state.pending + 1,
-              substantive: state.substantive + (substantive ? 1 : 0),
-              oldestSubstantiveMs:
-                substantive && state.substantive === 0 ? p.time : state.oldestSubstantiveMs,
-            };
-          }
-          for (const n of nodes) this.#insertNode.run(this.#logId, n.level, n.index, n.hash);
-          const now = this.#clock();
-          if (shouldCheckpoint(this.#schedule, state, now, force) || (force && this.#latest === null)) {
-            checkpoint = signLogCheckpoint({
-              origin: this.origin,
-              size: edge.size,
-              root: edge.root(),
-              previous: this.#latest,
-              time: now,
-              signers: this.#signers,
-            });
-            this.#insertCheckpoint.run(
-              this.#logId,
-              checkpoint.size,
-              checkpoint.root,
-              checkpoint.hash,
-              checkpoint.time,
-              checkpoint.text,
-            );
-          }
-        })
-        .immediate();
+      for (const p of batch) {
+        edge.append(p.leaf, (n) => nodes.push(n));
+        const substantive = !BOOKKEEPING_KINDS.has(p.kind);
+        state = {
+          pending: state.pending + 1,
+          substantive: state.substantive + (substantive ? 1 : 0),
+          oldestSubstantiveMs: substantive && state.substantive === 0 ? p.time : state.oldestSubstantiveMs,
+        };
+      }
+      const now = this.#clock();
+      if (shouldCheckpoint(this.#schedule, state, now, force) || (force && this.#latest === null)) {
+        checkpoint = signLogCheckpoint({
+          origin: this.origin,
+          size: edge.size,
+          root: edge.root(),
+          previous: this.#latest,
+          time: now,
+          signers: this.#signers,
+        });
+      }
+      const write = { rows: batch, nodes, checkpoint };
+      const writer = this.#writer;
+      written =
+        writer instanceof Promise
+          ? writer.then((w) => {
+              this.#writer = w;
+              return w.write(write);
+            })
+          : writer.write(write);
     } catch (cause) {
-      this.#failed = isQtError(cause)
-        ? cause
-        : new QtError('QT_STORE_FAILED', `write failed: ${(cause as Error).message}`, { cause });
-      const err = this.#failedError();
-      for (const p of batch) p.reject(err);
-      for (const p of this.#queue.splice(0)) p.reject(err);
-      return;
+      this.#fail(batch, cause);
+      return undefined;
     }
-    // COMMIT returned: the batch is durable. Only now is anyone told.
-    this.#edge = edge;
-    this.#size = edge.size;
-    if (checkpoint !== null) {
-      this.#latest = checkpoint;
-      state = { pending: 0, substantive: 0, oldestSubstantiveMs: 0 };
+    const done = (): void => {
+      // COMMIT returned: the batch is durable. Only now is anyone told.
+      this.#edge = edge;
+      this.#size = edge.size;
+      if (checkpoint !== null) {
+        this.#latest = checkpoint;
+        state = { pending: 0, substantive: 0, oldestSubstantiveMs: 0 };
+      }
+      this.#state = state;
+      for (const p of batch) p.resolve(Object.freeze({ seq: p.seq, hash: p.hash, time: p.time }));
+    };
+    if (written === undefined) {
+      done();
+      return undefined;
     }
-    this.#state = state;
-    for (const p of batch) p.resolve(Object.freeze({ seq: p.seq, hash: p.hash, time: p.time }));
+    return written.then(done, (cause: unknown) => this.#fail(batch, cause));
   }
 
-  /** Inserts the batch's records in order: full groups by the multi-row statement, the rest one by one. */
-  #insertRows(batch: readonly Pending[]): void {
-    const params = this.#rowParams;
-    const full = batch.length - (batch.length % ROWS_PER_INSERT);
-    for (let start = 0; start < full; start += ROWS_PER_INSERT) {
-      for (let i = 0; i < ROWS_PER_INSERT; i++) {
-        const p = batch[start + i] as Pending;
-        const o = 7 * i;
-        params[o] = this.#logId;
-        params[o + 1] = p.seq;
-        params[o + 2] = p.kind;
-        params[o + 3] = p.time;
-        params[o + 4] = p.hash;
-        params[o + 5] = p.leaf;
-        params[o + 6] = p.bytes;
-      }
-      this.#insertRecords.run(params);
-    }
-    for (let i = full; i < batch.length; i++) {
-      const p = batch[i] as Pending;
-      this.#insertRecord.run(this.#logId, p.seq, p.kind, p.time, p.hash, p.leaf, p.bytes);
-    }
-    params.fill(undefined);
+  /** Poisons the instance after a failed write: the batch and everything queued are rejected. */
+  #fail(batch: readonly Pending[], cause: unknown): void {
+    this.#failed = writeFailure(cause);
+    const err = this.#failedError();
+    for (const p of batch) p.reject(err);
+    for (const p of this.#queue.splice(0)) p.reject(err);
   }
 
   #failedError(): QtError {
@@ -542,6 +531,7 @@ export class EvidenceLog {
     if (this.#flushing !== null) await new Promise<void>((r) => this.#waiters.push(r));
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    await (await this.#writer).close();
     open.delete(this.#key);
     this.#db.close();
   }

@@ -2,14 +2,11 @@
  * A pool of worker threads for the verifier's order-independent record checks (two workers use
  * both cores here: PLATFORM.md measured two workers nearly doubling verification throughput).
  *
- * The worker script is found next to this module: `verify-worker.mjs` in the CLI bundle
- * (out/cli/), or `verify-worker.ts` when running from the TypeScript sources (vitest, tsx), which
- * is loaded through tsx's tsImport. When neither is available, or a worker fails to start, the
- * checks run in the calling thread instead: slower, never different.
+ * The worker script is found next to this module (worker-script.ts): `verify-worker.mjs` in the CLI
+ * bundle, `verify-worker.ts` from the TypeScript sources. When neither is available, or a worker
+ * fails to start, the checks run in the calling thread instead: slower, never different.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { QtError } from '../../src-shared/errors.js';
 import type { RawLine } from '../../src-shared/bundle/split.js';
 import type { LineContext, LineResult } from '../../src-shared/verify/record-line.js';
@@ -17,23 +14,13 @@ import { inThreadChecker, type LineChecker } from '../../src-shared/verify/pipel
 import { nodeSuiteBackend } from '../crypto/node-backend.js';
 import { storeHashes } from './hashes.js';
 import { decodeResults, encodeLines, transferList, type WireResults } from './verify-wire.js';
+import { findScript, startWorker, type WorkerScript } from './worker-script.js';
 
-export interface WorkerScript {
-  readonly url: URL;
-  /** TypeScript source: load through tsx. */
-  readonly typescript: boolean;
-}
+export type { WorkerScript } from './worker-script.js';
 
-/** The worker script beside this module, or null when there is none. */
+/** The verifier's worker script beside this module, or null when there is none. */
 export function findWorkerScript(base: string = import.meta.url): WorkerScript | null {
-  for (const [name, typescript] of [
-    ['./verify-worker.mjs', false],
-    ['./verify-worker.ts', true],
-  ] as const) {
-    const url = new URL(name, base);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { url, typescript };
-  }
-  return null;
+  return findScript('verify-worker', base);
 }
 
 export interface PoolChecker extends LineChecker {
@@ -57,32 +44,6 @@ interface Job {
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
-function spawn(script: WorkerScript, ctx: LineContext): Worker {
-  if (!script.typescript)
-    return new Worker(script.url, { workerData: { ctx }, resourceLimits: WORKER_LIMITS });
-  const code = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(script.url.href)}, ${JSON.stringify(script.url.href)}))`;
-  return new Worker(code, { eval: true, workerData: { ctx } });
-}
-
-/** Starts one worker; resolves when it said ready, rejects when it failed to load. */
-function start(script: WorkerScript, ctx: LineContext): Promise<Worker> {
-  return new Promise((resolve, reject) => {
-    const w = spawn(script, ctx);
-    const fail = (e: unknown): void => {
-      void w.terminate();
-      reject(e instanceof Error ? e : new Error(`worker exited with code ${String(e)}`));
-    };
-    w.once('error', fail);
-    w.once('exit', fail);
-    w.once('message', (m: { type?: string }) => {
-      w.off('error', fail);
-      w.off('exit', fail);
-      if (m.type === 'ready') resolve(w);
-      else fail(new Error('worker did not start'));
-    });
-  });
-}
-
 /**
  * A checker over `count` workers (0: in this thread). Falls back to the calling thread when the
  * script is missing or a worker fails to start; `workers` tells which happened.
@@ -102,7 +63,9 @@ export async function createPool(
   if (count <= 0 || script === null) return inThread;
   let workers: Worker[];
   try {
-    workers = await Promise.all(Array.from({ length: count }, () => start(script, ctx)));
+    workers = await Promise.all(
+      Array.from({ length: count }, () => startWorker(script, { ctx }, WORKER_LIMITS)),
+    );
   } catch {
     return inThread;
   }

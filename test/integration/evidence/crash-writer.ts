@@ -3,7 +3,10 @@
  * line, only after `append()` resolved (the commit returned). Writes to a pipe are synchronous on
  * Linux, so a line the parent read was printed before any later crash point.
  *
- *   node --import tsx crash-writer.ts <db path> <origin>
+ *   node --import tsx crash-writer.ts <db path> <origin> [thread]
+ *
+ * With `thread`, commits run in the store's writer thread (writer.ts): the first line then says
+ * whether the thread really started.
  *
  * It never stops by itself: the test kills it with SIGKILL at a random moment.
  */
@@ -11,11 +14,18 @@ import { writeSync } from 'node:fs';
 import { EvidenceLog } from '../../../src-main/evidence/store.js';
 import { testSigners } from './producer.js';
 
-const [path, origin] = process.argv.slice(2);
-if (path === undefined || origin === undefined) throw new Error('usage: crash-writer.ts <db> <origin>');
+const [path, origin, mode] = process.argv.slice(2);
+if (path === undefined || origin === undefined)
+  throw new Error('usage: crash-writer.ts <db> <origin> [thread]');
 
-const log = EvidenceLog.open(path, { origin, signers: testSigners(), checkpointEvery: 40, timer: false });
-writeSync(1, `open ${log.size}\n`);
+const log = EvidenceLog.open(path, {
+  origin,
+  signers: testSigners(),
+  checkpointEvery: 40,
+  timer: false,
+  writerThread: mode === 'thread',
+});
+writeSync(1, `open ${log.size} ${(await log.writerThread()) ? 'thread' : 'inline'}\n`);
 let round = 0;
 for (;;) {
   // Vary the group size so crashes land in small and large transactions, with and without checkpoints.

@@ -4,6 +4,7 @@
  * kill: every seq the writer reported is present, the store's tail check passes on open, the
  * whole chain and the latest checkpoint verify, and SQLite's integrity_check is ok. The same file
  * is reused across trials, so each trial also reopens a log that survived all earlier crashes.
+ * Every other trial commits through the store's writer thread (a worker thread of its own).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,14 +40,23 @@ function prng(seed: number): () => number {
 interface Trial {
   readonly reported: number;
   readonly maxSeq: number;
+  /** How the writer committed, as it said on its first line (undefined: killed before that). */
+  readonly mode: 'thread' | 'inline' | undefined;
 }
 
 /** Runs the writer, kills it `delayMs` after its first committed line (or after start when `early`). */
-function runWriter(delayMs: number, early: boolean): Promise<Trial> {
+function runWriter(delayMs: number, early: boolean, thread: boolean): Promise<Trial> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'crash-writer.ts'), path, ORIGIN], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const args = [
+      '--import',
+      'tsx',
+      join(here, 'crash-writer.ts'),
+      path,
+      ORIGIN,
+      ...(thread ? ['thread'] : []),
+    ];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let mode: Trial['mode'];
     let buffered = '';
     let reported = 0;
     let maxSeq = -1;
@@ -62,7 +72,10 @@ function runWriter(delayMs: number, early: boolean): Promise<Trial> {
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.startsWith('open ')) continue;
+        if (line.startsWith('open ')) {
+          mode = line.endsWith(' thread') ? 'thread' : 'inline';
+          continue;
+        }
         const seq = Number(line);
         if (!Number.isSafeInteger(seq)) continue;
         reported++;
@@ -77,7 +90,7 @@ function runWriter(delayMs: number, early: boolean): Promise<Trial> {
       clearTimeout(guard);
       if (timer !== undefined) clearTimeout(timer);
       if (signal !== 'SIGKILL') reject(new Error(`writer exited by itself (${code}): ${stderr}`));
-      else resolve({ reported, maxSeq });
+      else resolve({ reported, maxSeq, mode });
     });
   });
 }
@@ -87,11 +100,18 @@ describe('evidence store crash safety', () => {
     const rand = prng(20261126);
     let everReported = -1;
     let totalReported = 0;
+    const reportedBy = { thread: 0, inline: 0 };
     for (let trial = 0; trial < TRIALS; trial++) {
       // One trial in ten is killed during start-up (opening, migrating, verifying the tail).
       const early = trial % 10 === 9;
       const delay = early ? Math.floor(rand() * 1500) : Math.floor(rand() * 250);
-      const { reported, maxSeq } = await runWriter(delay, early);
+      // Every other trial commits through the store's writer thread.
+      const thread = trial % 2 === 1;
+      const { reported, maxSeq, mode } = await runWriter(delay, early, thread);
+      if (mode !== undefined) {
+        expect(mode, `trial ${trial}`).toBe(thread ? 'thread' : 'inline');
+        reportedBy[mode] += reported;
+      }
       totalReported += reported;
       everReported = Math.max(everReported, maxSeq);
 
@@ -112,5 +132,7 @@ describe('evidence store crash safety', () => {
     }
     // The test is only meaningful if the writer really committed work between kills.
     expect(totalReported).toBeGreaterThan(TRIALS);
+    expect(reportedBy.thread).toBeGreaterThan(TRIALS / 2);
+    expect(reportedBy.inline).toBeGreaterThan(TRIALS / 2);
   }, 600_000);
 });
