@@ -4,8 +4,8 @@
 # headers, and there better-sqlite3 stays built for Node 20 (the CLI and the unit tests use it).
 #
 # better-sqlite3 uses V8/NAN, so its .node file is tied to one ABI: Node 20 (ABI 115) and Electron 45
-# (its own ABI, see `node_modules/electron/abi_version`) need different builds. pkcs11js uses N-API
-# and needs no rebuild.
+# (its own ABI, see `node_modules/electron/abi_version`) need different builds. pkcs11js and
+# sodium-native use N-API and need no rebuild.
 #
 # Usage: bash scripts/electron-rebuild.sh            (rebuild for the installed Electron)
 #        bash scripts/electron-rebuild.sh --node     (go back to a build for this Node, e.g. for npm test)

@@ -3,6 +3,11 @@
  * order, each with its 1-based number. A line longer than `maxLine` is reported (`tooLong`) and
  * skipped up to its LF without being buffered, so memory stays bounded whatever the input. The last
  * line of a file that does not end in LF is reported with `complete: false`: a file cut short.
+ *
+ * A line that lies within one chunk is yielded as a view of that chunk, not a copy: a copy per line
+ * is an ArrayBuffer of its own, and on a million-line bundle those dominated the verifier's heap
+ * growth. So the source must not reuse a chunk's memory once it has yielded it (Node's file read
+ * streams allocate a fresh buffer per read). Lines spanning chunks are copied into one buffer.
  */
 
 export interface RawLine {
@@ -25,6 +30,12 @@ export async function* splitLines(
   let skipping = false;
   let number = 0;
   const take = (): Uint8Array => {
+    if (parts.length === 1) {
+      const only = parts[0] as Uint8Array;
+      parts = [];
+      length = 0;
+      return only;
+    }
     const out = new Uint8Array(length);
     let off = 0;
     for (const p of parts) {

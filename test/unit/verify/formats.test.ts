@@ -135,6 +135,24 @@ describe('splitLines', () => {
     expect(long).toEqual([{ number: 1, bytes: new Uint8Array(0), complete: false, tooLong: true }]);
     expect(await all(splitLines(chunked('', 'a\n'), 5))).toHaveLength(1);
   });
+  it('yields a line within one chunk as a view of it, and copies a line that spans chunks', async () => {
+    const one = utf8ToBytes('first\nsecond\n');
+    const lines = await all(
+      splitLines(
+        (async function* () {
+          yield one;
+          yield utf8ToBytes('thi');
+          yield utf8ToBytes('rd\n');
+        })(),
+        64,
+      ),
+    );
+    expect(lines.map((l) => new TextDecoder().decode(l.bytes))).toEqual(['first', 'second', 'third']);
+    expect(lines[0]!.bytes.buffer).toBe(one.buffer);
+    expect(lines[1]!.bytes.byteOffset).toBe(one.byteOffset + 6);
+    expect(lines[2]!.bytes.buffer).not.toBe(one.buffer);
+    expect(lines[2]!.bytes.byteLength).toBe(lines[2]!.bytes.buffer.byteLength);
+  });
 });
 
 describe('trust files', () => {
