@@ -1,7 +1,8 @@
 /**
  * The auditor's pipeline (docs/verify.md): a bundle's manifest and line streams, and the trust
  * roots the auditor pinned, in; a report out. Memory does not grow with the number of records: the
- * lines are streamed, at most `maxInFlight` batches are being checked at any time, and the ordered
+ * lines are streamed, at most `maxInFlight` batches (each bounded in lines and in bytes) are being
+ * checked at any time, and the ordered
  * stages keep O(log n) state.
  *
  * Order of work: the manifest, then checkpoints.jsonl (consistency: this fixes the head checkpoint;
@@ -50,6 +51,11 @@ export interface VerifyBundleOptions {
   readonly checker?: (ctx: LineContext) => LineChecker | Promise<LineChecker>;
   /** Lines per batch (default 256). */
   readonly batchSize?: number;
+  /**
+   * Bytes per batch (default 1 MiB): a batch is sent once it holds `batchSize` lines or this many
+   * bytes, so lines near the size limit cannot make the batches in flight hold gigabytes.
+   */
+  readonly batchBytes?: number;
   /** Batches being checked at once (default 4). */
   readonly maxInFlight?: number;
   /** Called after each batch with the records done and the number the manifest promises. */
@@ -279,6 +285,7 @@ async function runRecords(
   idle: () => void,
 ): Promise<void> {
   const batchSize = options.batchSize ?? 256;
+  const batchBytes = options.batchBytes ?? 1 << 20;
   const maxInFlight = options.maxInFlight ?? 4;
   const pending: Promise<LineResult[]>[] = [];
   const submit = (batch: RawLine[]): void => {
@@ -293,11 +300,14 @@ async function runRecords(
     idle();
   };
   let batch: RawLine[] = [];
+  let bytes = 0;
   for await (const line of lines) {
     batch.push(line);
-    if (batch.length < batchSize) continue;
+    bytes += line.bytes.length;
+    if (batch.length < batchSize && bytes < batchBytes) continue;
     submit(batch);
     batch = [];
+    bytes = 0;
     if (pending.length >= maxInFlight) await drainOne();
   }
   if (batch.length > 0) submit(batch);

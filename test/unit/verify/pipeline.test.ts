@@ -8,6 +8,7 @@ import { utf8ToBytes } from '../../../src-shared/bytes.js';
 import { canonicalize } from '../../../src-shared/canonical.js';
 import { parseManifest, parseRecordLine, splitRecordLine } from '../../../src-shared/bundle/index.js';
 import { nobleHashes } from '../../../src-shared/hash.js';
+import { inThreadChecker } from '../../../src-shared/verify/pipeline.js';
 import {
   ReportBuilder,
   keyValidAt,
@@ -406,6 +407,39 @@ describe('pipeline plumbing', () => {
       },
     );
     await expect(promise).rejects.toThrow('checker broke');
+  });
+
+  it('cuts batches by bytes as well as by lines', async () => {
+    const b = build();
+    const sizes: number[][] = [];
+    const report = await verifyBundle(
+      {
+        manifest: utf8ToBytes(canonicalize(b.manifest)),
+        checkpoints: fileLines(b.checkpoints),
+        records: fileLines(b.records),
+      },
+      {
+        trust: trustFor(),
+        hashes: nobleHashes,
+        backend: {},
+        batchSize: 100,
+        // Smaller than two records: every batch closes at its second line, whatever batchSize says.
+        batchBytes: 2 * Math.min(...b.records.map((r) => utf8ToBytes(r).length)) - 1,
+        checker: (ctx) => {
+          const inner = inThreadChecker(ctx, nobleHashes, {});
+          return {
+            check: (lines) => {
+              sizes.push(lines.map((l) => l.bytes.length));
+              return inner.check(lines);
+            },
+          };
+        },
+      },
+    );
+    expect(report.ok).toBe(true);
+    expect(sizes.length).toBeGreaterThan(1);
+    expect(sizes.slice(0, -1).every((batch) => batch.length === 2)).toBe(true);
+    expect(sizes.flat()).toHaveLength(b.records.length);
   });
 
   it('the report builder tells whether a stage failed', () => {
