@@ -9,14 +9,15 @@ import { QtError } from '../errors.js';
 import { hashTagged, nobleHashes, TAGS, type HashPrimitives } from '../hash.js';
 import { isParsedPolicy, parsePolicy } from './parse-policy.js';
 import { toPattern, type Pattern } from './pattern.js';
-import type { Policy, Rule } from './types.js';
+import { DEFAULT_GRANT_TTL_SECONDS } from './limits.js';
+import type { Obligation, Policy, Rule } from './types.js';
 
 interface TrieNode {
   readonly rules: number[];
   /** Children by the first UTF-16 unit of their edge's label. */
   readonly next: Map<number, TrieEdge>;
   /** After compress(), for a node with few children: their first units, in the order of `edges`. */
-  firsts: string;
+  firsts: number[];
   edges: TrieEdge[];
 }
 
@@ -26,19 +27,21 @@ interface TrieEdge {
   node: TrieNode;
 }
 
-/** Up to this many children a node is searched by indexOf in a short string, faster than a Map here. */
+/** Up to this many children a node is searched by a scan of their first units, faster than a Map here. */
 const SMALL_FANOUT = 8;
 
 function newNode(): TrieNode {
-  return { rules: [], next: new Map(), firsts: '', edges: [] };
+  return { rules: [], next: new Map(), firsts: [], edges: [] };
 }
 
 /** The child edge of `node` whose label starts with `value[i]`. */
 function child(node: TrieNode, value: string, i: number): TrieEdge | undefined {
   if (i >= value.length) return undefined;
-  if (node.next.size > SMALL_FANOUT) return node.next.get(value.charCodeAt(i));
-  const k = node.firsts.indexOf(value.charAt(i));
-  return k < 0 ? undefined : node.edges[k];
+  const c = value.charCodeAt(i);
+  if (node.next.size > SMALL_FANOUT) return node.next.get(c);
+  const { firsts } = node;
+  for (let k = 0; k < firsts.length; k++) if (firsts[k] === c) return node.edges[k];
+  return undefined;
 }
 
 /** Exact ids and prefixes of one dimension. */
@@ -84,31 +87,69 @@ export class PatternIndex {
       }
       if (node.next.size <= SMALL_FANOUT) {
         node.edges = [...node.next.values()];
-        node.firsts = node.edges.map((e) => e.label[0] as string).join('');
+        node.firsts = node.edges.map((e) => e.label.charCodeAt(0));
       }
     }
   }
 
-  /** Appends the posting lists matching `value` to `out`; returns the number of postings added. */
-  collect(value: string, out: number[][]): number {
-    let total = 0;
+  /**
+   * Advances the marks (RuleMarks.advance) of the rules of every pattern matching `value`: the exact
+   * id's list, and the list of each prefix along the trie path (a rule may appear in several).
+   */
+  mark(value: string, marks: RuleMarks, from: number, to: number, out?: number[]): void {
     const exact = this.exact.get(value);
-    if (exact !== undefined) {
-      out.push(exact);
-      total += exact.length;
-    }
+    if (exact !== undefined) marks.advance(exact, from, to, out);
     let node = this.root;
     for (let i = 0; ;) {
-      if (node.rules.length > 0) {
-        out.push(node.rules);
-        total += node.rules.length;
-      }
+      if (node.rules.length > 0) marks.advance(node.rules, from, to, out);
       const edge = child(node, value, i);
       if (edge === undefined || !value.startsWith(edge.label, i)) break;
       i += edge.label.length;
       node = edge.node;
     }
-    return total;
+  }
+}
+
+/**
+ * Scratch marks for intersecting the dimensions of a request (docs/policy.md, "Index"): one integer
+ * per rule, compared against a per-call base that grows by 3 on every call, so nothing is cleared
+ * between calls. A rule reached through the subject gets base + 1; through the action as well,
+ * base + 2; through the resource as well, base + 3, and is then a candidate. Marks hold no result:
+ * every call starts from a base no earlier mark can equal. Matching runs no caller code, so calls
+ * never interleave.
+ */
+export class RuleMarks {
+  private readonly marks: Int32Array;
+  private next = 0;
+
+  constructor(rules: number) {
+    this.marks = new Int32Array(rules);
+  }
+
+  /** A fresh base: no mark equals base + 1..3 yet. */
+  begin(): number {
+    if (this.next > 0x7fff_fff0) {
+      this.marks.fill(0);
+      this.next = 0;
+    }
+    const base = this.next;
+    this.next += 3;
+    return base;
+  }
+
+  /**
+   * Moves each rule of `list` marked `from` to `to` (every rule, when `from` is -1), appending it to
+   * `out` when given; a rule listed twice is moved once.
+   */
+  advance(list: readonly number[], from: number, to: number, out: number[] | undefined): void {
+    const { marks } = this;
+    for (let k = 0; k < list.length; k++) {
+      const n = list[k] as number;
+      if (from === -1 ? marks[n] !== to : marks[n] === from) {
+        marks[n] = to;
+        if (out !== undefined) out.push(n);
+      }
+    }
   }
 }
 
@@ -118,6 +159,23 @@ export interface CompiledRule {
   readonly subjects: readonly Pattern[];
   readonly actions: readonly Pattern[];
   readonly resources: readonly Pattern[];
+  /** The rule's grant lifetime, its own or the default. */
+  readonly grantTtlSeconds: number;
+  /** What the rule requires when it allows (frozen, shared by every decision it takes part in). */
+  readonly obligation: Obligation | undefined;
+}
+
+function obligationOf(rule: Rule): Obligation | undefined {
+  if (rule.approvals === undefined) return undefined;
+  const ob: Obligation = {
+    ruleId: rule.id,
+    quorum: rule.approvals.quorum,
+    from: rule.approvals.from,
+    allowRequester: rule.approvals.allowRequester,
+  };
+  return Object.freeze(
+    rule.grantTtlSeconds === undefined ? ob : { ...ob, grantTtlSeconds: rule.grantTtlSeconds },
+  );
 }
 
 export interface CompiledPolicy {
@@ -130,6 +188,8 @@ export interface CompiledPolicy {
   readonly resources: PatternIndex;
   /** Hex H("qtrust/policy/v1", canonical(document)). */
   readonly policyHash: string;
+  /** Internal scratch space of the matcher (see RuleMarks). */
+  readonly marks: RuleMarks;
 }
 
 const COMPILED = new WeakSet<object>();
@@ -168,6 +228,8 @@ export function compilePolicy(policy: unknown, hashes: HashPrimitives = nobleHas
       subjects: Object.freeze(rule.subjects.map((s) => toPattern(s, true))),
       actions: Object.freeze(rule.actions.map((s) => toPattern(s, false))),
       resources: Object.freeze(rule.resources.map((s) => toPattern(s, false))),
+      grantTtlSeconds: rule.grantTtlSeconds ?? DEFAULT_GRANT_TTL_SECONDS,
+      obligation: obligationOf(rule),
     });
     for (const p of cr.subjects) (p.space === 'id' ? subjectIds : subjectGroups).add(p, n);
     for (const p of cr.actions) actions.add(p, n);
@@ -183,6 +245,7 @@ export function compilePolicy(policy: unknown, hashes: HashPrimitives = nobleHas
     actions,
     resources,
     policyHash: policyHash(parsed, hashes),
+    marks: new RuleMarks(rules.length),
   });
   COMPILED.add(compiled);
   return compiled;

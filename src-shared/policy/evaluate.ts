@@ -9,63 +9,44 @@ import { QtError } from '../errors.js';
 import { nobleHashes, type HashPrimitives } from '../hash.js';
 import { evalCondition } from './condition.js';
 import { acompiled, type CompiledPolicy, type CompiledRule } from './compile.js';
-import { DEFAULT_GRANT_TTL_SECONDS } from './limits.js';
-import { isParsedRequest, parseRequest, requestHash } from './parse-request.js';
-import { patternMatches, type Pattern } from './pattern.js';
-import type { ApprovalStatus, AuthzRequest, Decision, EvaluationError, Obligation, Rule } from './types.js';
+import { isParsedRequest, parseAndHash, requestHash } from './parse-request.js';
+import type { ApprovalStatus, AuthzRequest, Decision, EvaluationError, Obligation } from './types.js';
 
 export interface EvaluateOptions {
   readonly approvals?: ApprovalStatus;
   readonly hashes?: HashPrimitives;
 }
 
-function matchesAny(patterns: readonly Pattern[], value: string): boolean {
-  for (const p of patterns) if (patternMatches(p, value)) return true;
-  return false;
-}
-
-function subjectMatches(patterns: readonly Pattern[], req: AuthzRequest): boolean {
-  for (const p of patterns) {
-    if (p.space === 'id') {
-      if (patternMatches(p, req.subject.id)) return true;
-    } else {
-      for (const g of req.subject.groups) if (patternMatches(p, g)) return true;
-    }
+/** Sorts a short list of rule numbers in place (insertion sort: candidates are usually a handful). */
+function sortNumbers(xs: number[]): void {
+  if (xs.length > 32) {
+    xs.sort((x, y) => x - y);
+    return;
   }
-  return false;
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i] as number;
+    let j = i - 1;
+    for (; j >= 0 && (xs[j] as number) > x; j--) xs[j + 1] = xs[j] as number;
+    xs[j + 1] = x;
+  }
 }
 
-/** Rule numbers whose subject, action and resource lists all match, ascending, without repeats. */
+/**
+ * Rule numbers whose subject, action and resource lists all match, ascending, without repeats: the
+ * posting lists of the three dimensions intersected by marks (compile.ts, RuleMarks), without
+ * building any intermediate list.
+ */
 export function candidates(compiled: CompiledPolicy, req: AuthzRequest): number[] {
-  const subj: number[][] = [];
-  let subjCount = compiled.subjectIds.collect(req.subject.id, subj);
-  for (const g of req.subject.groups) subjCount += compiled.subjectGroups.collect(g, subj);
-  const act: number[][] = [];
-  const actCount = compiled.actions.collect(req.action, act);
-  const res: number[][] = [];
-  const resCount = compiled.resources.collect(req.resource, res);
-  // Start from the dimension with the fewest postings; check the other two per rule.
-  const min = Math.min(subjCount, actCount, resCount);
-  const lists = min === actCount ? act : min === resCount ? res : subj;
+  const { marks } = compiled;
+  const base = marks.begin();
+  compiled.subjectIds.mark(req.subject.id, marks, -1, base + 1);
+  const { groups } = req.subject;
+  for (let i = 0; i < groups.length; i++)
+    compiled.subjectGroups.mark(groups[i] as string, marks, -1, base + 1);
+  compiled.actions.mark(req.action, marks, base + 1, base + 2);
   const out: number[] = [];
-  for (const list of lists) {
-    for (const n of list) {
-      const cr = compiled.rules[n] as CompiledRule;
-      if (
-        (lists === subj || subjectMatches(cr.subjects, req)) &&
-        (lists === act || matchesAny(cr.actions, req.action)) &&
-        (lists === res || matchesAny(cr.resources, req.resource))
-      ) {
-        out.push(n);
-      }
-    }
-  }
-  if (lists.length > 1) {
-    out.sort((a, b) => a - b);
-    let w = 0;
-    for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i] as number;
-    out.length = w;
-  }
+  compiled.resources.mark(req.resource, marks, base + 2, base + 3, out);
+  sortNumbers(out);
   return out;
 }
 
@@ -113,13 +94,22 @@ const NONE: readonly never[] = Object.freeze([]);
 export function evaluate(compiled: CompiledPolicy, request: unknown, opts: EvaluateOptions = {}): Decision {
   const cp = acompiled(compiled);
   const options = checkOptions(opts);
-  const req = isParsedRequest(request) ? request : parseRequest(request);
+  const hashes = options.hashes ?? nobleHashes;
+  let req: AuthzRequest;
+  let requestHashHex: string;
+  if (isParsedRequest(request)) {
+    req = request;
+    requestHashHex = requestHash(req, hashes);
+  } else {
+    ({ req, hash: requestHashHex } = parseAndHash(request, hashes));
+  }
   // Candidates come in rule-number order, which is rule-id order: `rules` and `errors` need no sort.
   let errors: EvaluationError[] | undefined;
   let denies: string[] | undefined;
-  let allows: Rule[] | undefined;
+  let allows: CompiledRule[] | undefined;
   for (const n of candidates(cp, req)) {
-    const rule = (cp.rules[n] as CompiledRule).rule;
+    const cr = cp.rules[n] as CompiledRule;
+    const rule = cr.rule;
     const r = rule.when === undefined ? true : evalCondition(rule.when, req);
     if (typeof r !== 'boolean') {
       (errors ??= []).push(Object.freeze({ ruleId: rule.id, message: r.message, path: r.path }));
@@ -127,11 +117,10 @@ export function evaluate(compiled: CompiledPolicy, request: unknown, opts: Evalu
     if (rule.effect === 'deny') {
       if (r !== false) (denies ??= []).push(rule.id); // true, or an error: fail closed
     } else if (r === true) {
-      (allows ??= []).push(rule);
+      (allows ??= []).push(cr);
     }
   }
   const errs = errors === undefined ? NONE : Object.freeze(errors);
-  const requestHashHex = requestHash(req, options.hashes ?? nobleHashes);
   if (denies !== undefined || allows === undefined) {
     return Object.freeze({
       decision: 'deny',
@@ -145,23 +134,11 @@ export function evaluate(compiled: CompiledPolicy, request: unknown, opts: Evalu
   let obligations: Obligation[] | undefined;
   const ids: string[] = [];
   let ttl = Infinity;
-  for (const rule of allows) {
-    ids.push(rule.id);
-    const ruleTtl = rule.grantTtlSeconds ?? DEFAULT_GRANT_TTL_SECONDS;
-    if (ruleTtl < ttl) ttl = ruleTtl;
-    if (rule.approvals !== undefined) {
-      const ob: Obligation = {
-        ruleId: rule.id,
-        quorum: rule.approvals.quorum,
-        from: rule.approvals.from,
-        allowRequester: rule.approvals.allowRequester,
-      };
-      (obligations ??= []).push(
-        Object.freeze(
-          rule.grantTtlSeconds === undefined ? ob : { ...ob, grantTtlSeconds: rule.grantTtlSeconds },
-        ),
-      );
-    }
+  for (const cr of allows) {
+    ids.push(cr.rule.id);
+    if (cr.grantTtlSeconds < ttl) ttl = cr.grantTtlSeconds;
+    // Obligations depend on the rule alone: built and frozen once, by compilePolicy.
+    if (cr.obligation !== undefined) (obligations ??= []).push(cr.obligation);
   }
   const met = obligations === undefined || obligations.every((ob) => satisfied(options.approvals, ob));
   return Object.freeze({

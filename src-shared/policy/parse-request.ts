@@ -7,14 +7,16 @@
  * same pass: parsing already puts every value in the canonical domain (well-formed strings, finite
  * numbers within ±(2^53 - 1), -0 read as 0, plain containers), and for such values RFC 8785 §3.2.2
  * serializes primitives exactly as ECMAScript's JSON.stringify does, with object members sorted by
- * UTF-16 code units (§3.2.3). A test checks the text against canonicalBytes(requestDocument(r)).
+ * UTF-16 code units (§3.2.3). The text goes as UTF-8 straight into the hash input's buffer
+ * (utf8-writer.ts), after its header. A test checks it against canonicalBytes(requestDocument(r)).
  */
-import { abytes, utf8ToBytes } from '../bytes.js';
+import { abytes } from '../bytes.js';
 import { nobleHashes, TAGS, type HashPrimitives } from '../hash.js';
 import { parseRfc3339 } from '../time.js';
 import { REQUEST_LIMITS } from './limits.js';
 import { GROUP_PREFIX } from './pattern.js';
 import { isCleanText, Reader } from './strict-json.js';
+import { asciiBytes, Utf8Writer } from './utf8-writer.js';
 import type { Instant } from '../time.js';
 import type { AuthzRequest } from './types.js';
 
@@ -33,64 +35,64 @@ const {
 
 const EMPTY_CONTEXT = Object.freeze(Object.create(null) as Record<string, unknown>);
 
-function groupsText(groups: readonly string[]): string {
-  let out = '[';
-  for (let i = 0; i < groups.length; i++) out += `${i === 0 ? '' : ','}${quote(groups[i] as string)}`;
-  return `${out}]`;
+// The hash input taggedInput(TAGS.request, text) (docs/formats.md, Hashing) is
+// u8(len(tag)) || tag || u64be(len(text)) || text: parsing writes the header, then the UTF-8 text.
+const TAG = TAGS.request;
+const HEADER = 1 + TAG.length + 8;
+/** A shared buffer that has grown past this is dropped after use, so one huge request does not pin memory. */
+const REUSE_LIMIT = 1 << 16;
+
+function newWriter(size: number): Utf8Writer {
+  const w = new Utf8Writer(size);
+  w.buf[0] = TAG.length;
+  for (let i = 0; i < TAG.length; i++) w.buf[1 + i] = TAG.charCodeAt(i);
+  w.pos = HEADER;
+  return w;
 }
 
 /**
- * A parsed request: frozen, and carrying the RFC 8785 text of its request document in a private
- * field. No copy of the object (spread, structuredClone, a look-alike) has that field, so only
- * parseRequest's results are taken as parsed. (A WeakMap from request to text did the same at several
- * times the cost per request.)
+ * The writer parseRequest reuses. Parsing can run caller code (a Proxy's traps), which could call
+ * parseRequest again before the outer call finishes: a nested call gets a writer of its own, so it
+ * never overwrites the outer call's text.
+ */
+let shared = newWriter(4096);
+let sharedBusy = false;
+
+/**
+ * A parsed request: frozen, and carrying the tagged hash input of its request document (RFC 8785
+ * text) in a private field. No copy of the object (spread, structuredClone, a look-alike) has that
+ * field, so only parseRequest's results are taken as parsed. (A WeakMap from request to text did the
+ * same at several times the cost per request.)
  */
 class ParsedRequest implements AuthzRequest {
   readonly subject: AuthzRequest['subject'];
+  readonly action: string;
+  readonly resource: string;
   readonly context: Readonly<Record<string, unknown>>;
-  readonly #canonical: string;
+  readonly time: Instant;
+  readonly timeText: string;
+  /** Header and UTF-8 text, in a slab (see `keep`); never handed out (requestCanonicalBytes copies). */
+  readonly #input: Uint8Array;
 
-  constructor(
-    id: string,
-    groups: readonly string[],
-    readonly action: string,
-    readonly resource: string,
-    context: Readonly<Record<string, unknown>>,
-    contextText: string,
-    readonly time: Instant,
-    readonly timeText: string,
-  ) {
-    this.subject = Object.freeze({ id, groups: Object.freeze(groups) });
-    this.context = context;
-    // Members in RFC 8785 order: action, context, resource, subject (groups, id), time. The time
-    // text is ASCII without characters to escape.
-    this.#canonical =
-      `{"action":${quote(action)},"context":${contextText},"resource":${quote(resource)},` +
-      `"subject":{"groups":${groupsText(groups)},"id":${quote(id)}},"time":"${timeText}"}`;
+  constructor(r: AuthzRequest, input: Uint8Array) {
+    this.subject = Object.freeze({ id: r.subject.id, groups: Object.freeze(r.subject.groups) });
+    this.action = r.action;
+    this.resource = r.resource;
+    this.context = r.context;
+    this.time = r.time;
+    this.timeText = r.timeText;
+    this.#input = input;
     Object.freeze(this);
   }
 
-  /** The canonical text of a parsed request; undefined for any other value. */
-  static canonical(value: unknown): string | undefined {
-    return typeof value === 'object' && value !== null && #canonical in value ? value.#canonical : undefined;
+  /** The tagged hash input of a parsed request; undefined for any other value. */
+  static input(value: unknown): Uint8Array | undefined {
+    return typeof value === 'object' && value !== null && #input in value ? value.#input : undefined;
   }
 }
 
 export function isParsedRequest(value: unknown): value is AuthzRequest {
-  return ParsedRequest.canonical(value) !== undefined;
-}
-
-/**
- * JSON.stringify(s) for a well-formed string (no lone surrogates, as the readers ensure): only `"`,
- * `\\` and C0 controls are escaped, so text without them is quoted as it is, without entering the
- * serializer.
- */
-function quote(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return JSON.stringify(s);
-  }
-  return `"${s}"`;
+  return ParsedRequest.input(value) !== undefined;
 }
 
 /** Sorts member names by UTF-16 code units (RFC 8785 §3.2.3), by insertion for the usual few. */
@@ -111,21 +113,28 @@ function childPath(parent: string, key: string | number): string {
   return typeof key === 'number' ? `${parent}[${key}]` : `${parent}.${key}`;
 }
 
-/** Copies context data into null-prototype frozen containers and writes its canonical text. */
+/**
+ * Copies context data into null-prototype containers (frozen, with `freeze`) and writes its canonical
+ * text to `w`.
+ */
 class ContextCopy {
   nodes = 0;
-  text = '';
+
+  constructor(
+    private readonly w: Utf8Writer,
+    private readonly freeze: boolean,
+  ) {}
 
   /** The copy of `v`, found at `key` of the container at `parent` (paths are built only when needed). */
   value(v: unknown, parent: string, key: string | number, depth: number): unknown {
     if (++this.nodes > MAX_NODES) R.fail(childPath(parent, key), `context has more than ${MAX_NODES} values`);
     if (v === null) {
-      this.text += 'null';
+      this.w.ascii('null');
       return v;
     }
     switch (typeof v) {
       case 'boolean':
-        this.text += v ? 'true' : 'false';
+        this.w.ascii(v ? 'true' : 'false');
         return v;
       case 'number': {
         // The canonical JSON domain (docs/formats.md): finite, within ±(2^53 - 1), so the request can be hashed.
@@ -133,14 +142,14 @@ class ContextCopy {
           R.fail(childPath(parent, key), 'must be a finite number within ±(2^53 - 1)');
         }
         const n = v === 0 ? 0 : v;
-        this.text += `${n}`;
+        // Number-to-String (ECMAScript 7.1.12.1) is RFC 8785's number form (§3.2.2.3), and ASCII.
+        this.w.ascii(`${n}`);
         return n;
       }
       case 'string':
-        // Reader.text names the failure; the test is repeated here so valid text needs no path.
-        if (v.length > MAX_STRING || !isCleanText(v, true))
+        // The writer refuses lone surrogates as it encodes; Reader.text then names the failure.
+        if (v.length > MAX_STRING || !this.w.string(v))
           R.text(v, childPath(parent, key), MAX_STRING, 0, true);
-        this.text += quote(v);
         return v;
       default:
         break;
@@ -149,28 +158,29 @@ class ContextCopy {
     if (depth >= MAX_DEPTH) R.fail(path, `context deeper than ${MAX_DEPTH}`);
     if (!Array.isArray(v)) return this.object(v, path, depth);
     const items = R.array(v, path, MAX_NODES);
-    this.text += '[';
+    this.w.byte(0x5b); // [
     for (let i = 0; i < items.length; i++) {
-      if (i > 0) this.text += ',';
+      if (i > 0) this.w.byte(0x2c); // ,
       items[i] = this.value(items[i], path, i, depth + 1);
     }
-    this.text += ']';
-    return Object.freeze(items);
+    this.w.byte(0x5d); // ]
+    return this.freeze ? Object.freeze(items) : items;
   }
 
   object(v: unknown, path: string, depth: number): Record<string, unknown> {
     const keys = R.keys(v, path, undefined, MAX_NODES);
     sortNames(keys);
     const out = Object.create(null) as Record<string, unknown>;
-    this.text += '{';
+    this.w.byte(0x7b); // {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
-      if (k.length > MAX_KEY || !isCleanText(k, true)) R.text(k, `${path} key`, MAX_KEY, 0, true);
-      this.text += `${i === 0 ? '' : ','}${quote(k)}:`;
+      if (i > 0) this.w.byte(0x2c); // ,
+      if (k.length > MAX_KEY || !this.w.string(k)) R.text(k, `${path} key`, MAX_KEY, 0, true);
+      this.w.byte(0x3a); // :
       out[k] = this.value(R.value(v as object, k, path), path, k, depth + 1);
     }
-    this.text += '}';
-    return Object.freeze(out);
+    this.w.byte(0x7d); // }
+    return this.freeze ? Object.freeze(out) : out;
   }
 }
 
@@ -179,8 +189,51 @@ function required(obj: object, keys: readonly string[], key: string, path: strin
   return R.value(obj, key, path);
 }
 
-/** Parses and validates an authorization request. Throws QtError QT_REQUEST_INVALID with the JSON path. */
-export function parseRequest(json: unknown): AuthzRequest {
+/** The first `n` bytes of `buf`, as a view (the constructor costs far less than `subarray` here). */
+function view(buf: Uint8Array, n: number): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset, n);
+}
+
+// Parsed requests keep their hash input in views of shared 8 KiB slabs, as Node's Buffer pool does:
+// allocating a small ArrayBuffer per request (or `slice`) costs several times more than the rest of
+// the copy. The views are private to ParsedRequest and never handed out, so sharing is invisible.
+const SLAB_SIZE = 8192;
+const SLAB_MAX_ITEM = 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
+
+/** A copy of the first `n` bytes of `buf` that no later parse overwrites. */
+function keep(buf: Uint8Array, n: number): Uint8Array {
+  let out: Uint8Array;
+  if (n > SLAB_MAX_ITEM) {
+    out = new Uint8Array(n);
+  } else {
+    if (slabUsed + n > SLAB_SIZE) {
+      slab = new Uint8Array(SLAB_SIZE);
+      slabUsed = 0;
+    }
+    out = new Uint8Array(slab.buffer, slabUsed, n);
+    slabUsed += n;
+  }
+  out.set(view(buf, n));
+  return out;
+}
+
+// The literal parts of the request document's text, in RFC 8785 member order.
+const L_ACTION = asciiBytes('{"action":');
+const L_CONTEXT = asciiBytes(',"context":');
+const L_EMPTY = asciiBytes('{}');
+const L_RESOURCE = asciiBytes(',"resource":');
+const L_SUBJECT = asciiBytes(',"subject":{"groups":[');
+const L_ID = asciiBytes('],"id":');
+const L_TIME = asciiBytes('},"time":"');
+const L_END = asciiBytes('"}');
+
+/**
+ * Reads `json` and writes its hash input to `w` (from w.pos = HEADER). The copy of the context is
+ * frozen when `freeze` is set; the subject is left to the caller.
+ */
+function read(json: unknown, w: Utf8Writer, freeze: boolean): AuthzRequest {
   const keys = R.keys(json, '$', REQUEST_KEYS);
   const o = json as object;
   const subject = required(o, keys, 'subject', '$');
@@ -200,25 +253,90 @@ export function parseRequest(json: unknown): AuthzRequest {
   }
   const action = R.text(required(o, keys, 'action', '$'), '$.action', MAX_ID);
   const resource = R.text(required(o, keys, 'resource', '$'), '$.resource', MAX_ID);
+  // Members in RFC 8785 order: action, context, resource, subject (groups, id), time. Every string
+  // written outside the context was checked above, so `string` cannot refuse it.
+  w.bytes(L_ACTION);
+  w.string(action);
+  w.bytes(L_CONTEXT);
   let context = EMPTY_CONTEXT;
-  let contextText = '{}';
   if (keys.includes('context')) {
-    const copy = new ContextCopy();
-    context = copy.object(R.value(o, 'context', '$'), '$.context', 0);
-    contextText = copy.text;
+    context = new ContextCopy(w, freeze).object(R.value(o, 'context', '$'), '$.context', 0);
+  } else {
+    w.bytes(L_EMPTY);
   }
   const timeText = required(o, keys, 'time', '$');
   const time = parseRfc3339(timeText, '$.time', 'QT_REQUEST_INVALID');
-  return new ParsedRequest(
-    id,
-    groups as string[],
+  w.bytes(L_RESOURCE);
+  w.string(resource);
+  w.bytes(L_SUBJECT);
+  for (let i = 0; i < groups.length; i++) {
+    if (i > 0) w.byte(0x2c); // ,
+    w.string(groups[i] as string);
+  }
+  w.bytes(L_ID);
+  w.string(id);
+  // An accepted RFC 3339 text is ASCII without characters to escape.
+  w.bytes(L_TIME);
+  w.ascii(timeText as string);
+  w.bytes(L_END);
+  // The request limits keep the text far below 2^32 bytes: the high half of the u64be length is zero.
+  const n = w.pos - HEADER;
+  const { buf } = w;
+  const at = HEADER - 8;
+  buf[at] = buf[at + 1] = buf[at + 2] = buf[at + 3] = 0;
+  buf[at + 4] = n >>> 24;
+  buf[at + 5] = (n >>> 16) & 0xff;
+  buf[at + 6] = (n >>> 8) & 0xff;
+  buf[at + 7] = n & 0xff;
+  return {
+    subject: { id, groups: groups as string[] },
     action,
     resource,
     context,
-    contextText,
     time,
-    timeText as string,
-  );
+    timeText: timeText as string,
+  };
+}
+
+/** The shared writer when it is free, a fresh one otherwise (see `shared`). */
+function acquire(): Utf8Writer {
+  if (sharedBusy) return newWriter(256);
+  sharedBusy = true;
+  shared.pos = HEADER;
+  return shared;
+}
+
+function release(w: Utf8Writer): void {
+  if (w !== shared) return;
+  if (w.buf.length > REUSE_LIMIT) shared = newWriter(4096);
+  sharedBusy = false;
+}
+
+/** Parses and validates an authorization request. Throws QtError QT_REQUEST_INVALID with the JSON path. */
+export function parseRequest(json: unknown): AuthzRequest {
+  const w = acquire();
+  try {
+    const r = read(json, w, true);
+    return new ParsedRequest(r, keep(w.buf, w.pos));
+  } finally {
+    release(w);
+  }
+}
+
+/**
+ * evaluate's path for a raw request: the request and its hash, taken from the shared buffer without a
+ * copy. The request is not returned to the caller (evaluate keeps it to itself and its own pure
+ * condition code), so its copy is not frozen: no one else ever holds a reference to freeze it
+ * against, and freezing the null-prototype containers costs more than copying them.
+ */
+export function parseAndHash(json: unknown, hashes: HashPrimitives): { req: AuthzRequest; hash: string } {
+  const w = acquire();
+  try {
+    const req = read(json, w, false);
+    return { req, hash: digestHex(hashes.sha256(view(w.buf, w.pos))) };
+  } finally {
+    release(w);
+  }
 }
 
 /** The JSON form of a parsed request that its hash covers (defaults filled in: `groups`, `context`). */
@@ -232,52 +350,14 @@ export function requestDocument(req: AuthzRequest): unknown {
   };
 }
 
-function canonicalText(req: AuthzRequest): string {
-  return ParsedRequest.canonical(req) ?? (ParsedRequest.canonical(parseRequest(req)) as string);
+/** The tagged hash input of `req`; a raw request is parsed first. */
+function inputOf(req: AuthzRequest): Uint8Array {
+  return ParsedRequest.input(req) ?? (ParsedRequest.input(parseRequest(req)) as Uint8Array);
 }
 
 /** canonicalBytes(requestDocument(req)), from the text written while parsing (raw requests are parsed). */
 export function requestCanonicalBytes(req: AuthzRequest): Uint8Array {
-  return utf8ToBytes(canonicalText(req));
-}
-
-// taggedInput(TAGS.request, text) is built in place (docs/formats.md, Hashing):
-// u8(len(tag)) || tag || u64be(len(data)) || data, with the UTF-8 text encoded straight after the
-// header. The buffer is reused: hashing is synchronous and the hash functions keep no reference.
-const TAG = TAGS.request;
-const HEADER = 1 + TAG.length + 8;
-const REUSE_LIMIT = 1 << 16;
-/** TextEncoder.encodeInto (WHATWG Encoding), present in every runtime of the core; src-shared/env.d.ts declares only encode. */
-interface Utf8Encoder {
-  encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
-}
-const encoder = new TextEncoder() as unknown as Utf8Encoder;
-let scratch = newInput(4096);
-
-function newInput(size: number): { buf: Uint8Array; body: Uint8Array } {
-  const buf = new Uint8Array(size);
-  buf[0] = TAG.length;
-  for (let i = 0; i < TAG.length; i++) buf[1 + i] = TAG.charCodeAt(i);
-  return { buf, body: buf.subarray(HEADER) };
-}
-
-function taggedRequest(text: string): Uint8Array {
-  const max = HEADER + 3 * text.length; // UTF-8 needs at most 3 bytes per UTF-16 unit
-  let input = scratch;
-  if (input.buf.length < max) {
-    input = newInput(max);
-    if (max <= REUSE_LIMIT) scratch = input;
-  }
-  const { buf } = input;
-  const n = encoder.encodeInto(text, input.body).written;
-  // The request limits keep the text far below 2^32 bytes: the high half of the length is zero.
-  const at = HEADER - 8;
-  buf[at] = buf[at + 1] = buf[at + 2] = buf[at + 3] = 0;
-  buf[at + 4] = n >>> 24;
-  buf[at + 5] = (n >>> 16) & 0xff;
-  buf[at + 6] = (n >>> 8) & 0xff;
-  buf[at + 7] = n & 0xff;
-  return buf.subarray(0, HEADER + n);
+  return inputOf(req).slice(HEADER);
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16));
@@ -290,7 +370,19 @@ function digestHex(digest: Uint8Array): string {
   return out;
 }
 
+/** Where requestHash copies a parsed request's input for the hash function (see requestHash). */
+let hashScratch = new Uint8Array(4096);
+
 /** Hex H("qtrust/request/v1", canonical(requestDocument(req))); raw requests are parsed first. */
 export function requestHash(req: AuthzRequest, hashes: HashPrimitives = nobleHashes): string {
-  return digestHex(hashes.sha256(taggedRequest(canonicalText(req))));
+  // The hash function may be the caller's and could alter what it is given: it gets a copy, in a
+  // reused buffer (hashing is synchronous), never the request's own bytes.
+  const input = inputOf(req);
+  let buf = hashScratch;
+  if (buf.length < input.length) {
+    buf = new Uint8Array(input.length);
+    if (input.length <= REUSE_LIMIT) hashScratch = buf;
+  }
+  buf.set(input);
+  return digestHex(hashes.sha256(view(buf, input.length)));
 }

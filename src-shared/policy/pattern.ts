@@ -34,10 +34,6 @@ export function toPattern(raw: string, subject: boolean): Pattern {
   return Object.freeze({ space: 'id', text, prefix });
 }
 
-export function patternMatches(p: Pattern, value: string): boolean {
-  return p.prefix ? value.startsWith(p.text) : value === p.text;
-}
-
 /** True when every value `inner` matches is also matched by `outer` (same space). */
 export function patternCovers(outer: Pattern, inner: Pattern): boolean {
   if (outer.space !== inner.space) return outer.space === 'id' && outer.prefix && outer.text === '';
