@@ -1,8 +1,10 @@
 /**
- * Signature suites: keygen / sign / verify per suite, noble against node:crypto where the node
- * backend implements the operation, measured in the same run (ratio = node / noble).
+ * Signature suites: keygen / sign / verify per suite, noble against the node backend (node:crypto;
+ * libsodium for Ed25519 verification where it loads) where it implements the operation, measured in
+ * the same run (ratio = node / noble). For Ed25519 both verification engines are measured, so the
+ * choice of libsodium over OpenSSL (docs/decisions.md) is checked in every run.
  */
-import { nodeSuiteBackend } from '../src-main/crypto/node-backend.js';
+import { ed25519Backend, ed25519Engine, nodeSuiteBackend } from '../src-main/crypto/node-backend.js';
 import { getSuite, SUITE_IDS } from '../src-shared/sign/index.js';
 import { measure, printComparison, type Measurement } from './lib.js';
 
@@ -29,6 +31,14 @@ export default async function (): Promise<void> {
       if (id === 'ed25519')
         rows.push(measure(`${id} sign node`, () => node.sign(pair.secretKey, message), { minMs }));
       rows.push(measure(`${id} verify node`, () => node.verify(pair.publicKey, message, sig), { minMs }));
+      if (id === 'ed25519' && ed25519Engine === 'libsodium') {
+        const openssl = ed25519Backend('openssl');
+        rows.push(
+          measure(`${id} verify node, OpenSSL engine`, () => openssl.verify(pair.publicKey, message, sig), {
+            minMs,
+          }),
+        );
+      }
     }
     printComparison(`sign: ${id} (256-byte message)`, rows, `${id} verify noble`);
     if (node !== undefined) {
@@ -39,6 +49,10 @@ export default async function (): Promise<void> {
         if (a !== undefined && b !== undefined)
           console.log(`ratio node/noble ${id} ${op}: ${(a / b).toFixed(2)}x`);
       }
+      const openssl = by(`${id} verify node, OpenSSL engine`);
+      const engine = by(`${id} verify node`);
+      if (openssl !== undefined && engine !== undefined)
+        console.log(`ratio libsodium/OpenSSL ${id} verify: ${(engine / openssl).toFixed(2)}x`);
     }
   }
 }
