@@ -37,9 +37,17 @@ export interface CheckpointChainOptions {
   readonly report: ReportBuilder;
   readonly hashes: HashPrimitives;
   readonly backend: SuiteBackend;
+  /**
+   * Most checkpoints left waiting for their signature checks (default 4,096, about 23 MB of
+   * checkpoint text at 5.6 KB each): past it, the oldest is verified as the next is read, so memory
+   * stays bounded however many checkpoints a bundle has, while bundles of up to 4 million records
+   * (at one checkpoint per 1,000) still get all their signature checks interleaved with the records.
+   */
+  readonly maxPendingSignatures?: number;
 }
 
 const FILE = 'checkpoints.jsonl';
+const MAX_PENDING_SIGNATURES = 4096;
 
 type Where = { seq: null; treeSize: number; file: typeof FILE; line: number };
 
@@ -146,6 +154,8 @@ export class CheckpointChain {
       keys: valid.map((k) => ({ name: log, suite: k.suite, publicKey: k.publicKey })),
       where,
     });
+    if (this.#pending.length > (this.#o.maxPendingSignatures ?? MAX_PENDING_SIGNATURES))
+      this.verifySignatures(1);
     return true;
   }
 

@@ -245,6 +245,32 @@ describe('checkpoint signatures verified after their lines are read', () => {
     expect(r.failures[0]?.line).toBe(2);
   });
 
+  it('bounds the checkpoints waiting for their signature checks, verifying the oldest as more are read', () => {
+    const mallory = edKey(66);
+    const b = build({ signers: (size) => (size === 4 ? [mallory] : [PRODUCER]) });
+    const report = new ReportBuilder();
+    const chain = new CheckpointChain({
+      log: LOG,
+      keys: trustFor().logs.get(LOG) ?? [],
+      report,
+      hashes: nobleHashes,
+      backend: {},
+      maxPendingSignatures: 1,
+    });
+    chain.push(raw(utf8ToBytes(b.checkpoints[0]!), 1));
+    expect(chain.pendingSignatures).toBe(1);
+    expect(report.failed('checkpoint-signatures')).toBe(false);
+    // The second line pushes the first (signed by a key the trust file does not pin) out to be verified.
+    chain.push(raw(utf8ToBytes(b.checkpoints[1]!), 2));
+    expect(chain.pendingSignatures).toBe(1);
+    expect(report.failed('checkpoint-signatures')).toBe(true);
+    chain.push(raw(utf8ToBytes(b.checkpoints[2]!), 3));
+    expect(chain.pendingSignatures).toBe(1);
+    chain.verifySignatures();
+    const r = report.build({ scope: null, head: null, records: 0, checkpoints: 3, cannotProve: [] });
+    expect(codes(r)).toEqual([['QT_VERIFY_CHECKPOINT_SIGNATURE', null, 4]]);
+  });
+
   it('a bundle without records.jsonl still has every checkpoint signature checked', async () => {
     const b = build({ signers: (size) => (size === 4 ? [edKey(66)] : [PRODUCER]) });
     const r = await verifyBundle(
