@@ -64,6 +64,12 @@ export function atag(tag: unknown, name = 'tag'): Tag {
 export interface HashPrimitives {
   readonly sha256: (data: Uint8Array) => Uint8Array;
   readonly keccak256: (data: Uint8Array) => Uint8Array;
+  /**
+   * Optional: the lower-case hex of sha256(data), for callers that want the digest as text (a
+   * request hash per policy decision). A backend whose hash function can write hex itself skips the
+   * bytes and the table lookups; without it, callers hex-encode `sha256`'s output.
+   */
+  readonly sha256Hex?: (data: Uint8Array) => string;
 }
 
 export const nobleHashes: HashPrimitives = Object.freeze({

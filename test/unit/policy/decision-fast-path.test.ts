@@ -22,6 +22,7 @@ import {
 import { requestCanonicalBytes } from '../../../src-shared/policy/parse-request.js';
 import { isCleanText } from '../../../src-shared/policy/strict-json.js';
 import { asciiBytes, Utf8Writer } from '../../../src-shared/policy/utf8-writer.js';
+import { nodeHashes } from '../../../src-main/crypto/node-backend.js';
 import { policyArb, requestArb } from './arbitraries.js';
 
 const req = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -282,5 +283,34 @@ describe('obligations built at compile time', () => {
         ]),
       }).decision,
     ).toBe('allow');
+  });
+});
+
+describe('hex digests from the hash backend (HashPrimitives.sha256Hex)', () => {
+  const compiled = compilePolicy({ policy: 'p', version: 1, rules: [rule('a')] });
+  const hexBackend = { ...nobleHashes, sha256Hex: (d: Uint8Array) => bytesToHex(nobleHashes.sha256(d)) };
+
+  it('gives the request hash of its definition, through evaluate and requestHash', () => {
+    fc.assert(
+      fc.property(requestArb(false), (raw) => {
+        const expected = slowHash(raw);
+        return (
+          evaluate(compiled, raw, { hashes: hexBackend }).requestHash === expected &&
+          requestHash(parseRequest(raw), hexBackend) === expected &&
+          requestHash(parseRequest(raw), nodeHashes) === expected &&
+          evaluate(compiled, raw, { hashes: nodeHashes }).requestHash === expected
+        );
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a hex function that is not one or answers anything but 64 characters', () => {
+    const bad: unknown[] = [() => 'ab', () => 7, () => 'x'.repeat(65), 'not a function'];
+    for (const sha256Hex of bad) {
+      const hashes = { ...nobleHashes, sha256Hex } as never;
+      expect(failure(() => evaluate(compiled, req(), { hashes }))).toMatch(/^QT_TYPE hashes\.sha256Hex /);
+      expect(failure(() => requestHash(parseRequest(req()), hashes))).toMatch(/^QT_TYPE hashes\.sha256Hex /);
+    }
   });
 });

@@ -20,7 +20,7 @@ import { fixedKey, hex, toHex, utf8 } from './helpers.js';
 const msg = utf8('node backend');
 
 describe('nodeHashes', () => {
-  it('matches noble for SHA-256 and Keccak-256 (FIPS 180-4 "abc" vector and random data)', () => {
+  it('matches noble for SHA-256 (bytes and hex) and Keccak-256 (FIPS 180-4 "abc" vector and random data)', () => {
     expect(toHex(nodeHashes.sha256(utf8('abc')))).toBe(
       'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
     );
@@ -33,6 +33,7 @@ describe('nodeHashes', () => {
         return (
           Object.getPrototypeOf(out) === Uint8Array.prototype &&
           toHex(out) === toHex(nobleHashes.sha256(data)) &&
+          nodeHashes.sha256Hex?.(data) === toHex(nobleHashes.sha256(data)) &&
           toHex(hashTagged(TAGS.file, data, nodeHashes)) === toHex(hashTagged(TAGS.file, data)) &&
           toHex(keccakTagged(TAGS.file, data, nodeHashes)) === toHex(keccakTagged(TAGS.file, data))
         );
