@@ -31,7 +31,7 @@ export default async function (): Promise<void> {
       if (id === 'ed25519')
         rows.push(measure(`${id} sign node`, () => node.sign(pair.secretKey, message), { minMs }));
       rows.push(measure(`${id} verify node`, () => node.verify(pair.publicKey, message, sig), { minMs }));
-      if (id === 'ed25519' && ed25519Engine === 'libsodium') {
+      if (id === 'ed25519' && ed25519Engine() === 'libsodium') {
         const openssl = ed25519Backend('openssl');
         rows.push(
           measure(`${id} verify node, OpenSSL engine`, () => openssl.verify(pair.publicKey, message, sig), {

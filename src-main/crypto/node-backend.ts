@@ -74,14 +74,23 @@ interface Sodium {
   crypto_sign_verify_detached(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
 }
 
-/** sodium-native, or null where its prebuilt addon does not load (the OpenSSL path is used then). */
-function loadSodium(): Sodium | null {
-  try {
-    const s = createRequire(import.meta.url)('sodium-native') as Partial<Sodium>;
-    return typeof s.crypto_sign_verify_detached === 'function' ? (s as Sodium) : null;
-  } catch {
-    return null;
+let loadedSodium: Sodium | null | undefined;
+
+/**
+ * sodium-native, or null where its prebuilt addon does not load (the OpenSSL path is used then).
+ * Loaded once, on first use: loading the addon takes 10-15 ms, which commands that never verify an
+ * Ed25519 signature should not pay at start-up.
+ */
+function sodium(): Sodium | null {
+  if (loadedSodium === undefined) {
+    try {
+      const s = createRequire(import.meta.url)('sodium-native') as Partial<Sodium>;
+      loadedSodium = typeof s.crypto_sign_verify_detached === 'function' ? (s as Sodium) : null;
+    } catch {
+      loadedSodium = null;
+    }
   }
+  return loadedSodium;
 }
 
 const P = (1n << 255n) - 19n;
@@ -107,21 +116,28 @@ const ed25519Suite = getSuite('ed25519');
 
 export type Ed25519Engine = 'libsodium' | 'openssl';
 
+/** The engine the default backend verifies Ed25519 with: libsodium where its addon loads. */
+export function ed25519Engine(): Ed25519Engine {
+  return sodium() !== null ? 'libsodium' : 'openssl';
+}
+
 /**
- * Ed25519 over node:crypto's signing and the given verification engine, with the screening and
- * noble re-check described at the top of this file. Exported so tests run every engine.
+ * Ed25519 over node:crypto's signing and a verification engine (by default ed25519Engine(), decided
+ * at the first verification), with the screening and noble re-check described at the top of this
+ * file. Exported so tests run every engine.
  */
-export function ed25519Backend(engine: Ed25519Engine): Pick<SignatureSuite, 'sign' | 'verify'> {
-  const sodium = engine === 'libsodium' ? loadSodium() : null;
-  if (engine === 'libsodium' && sodium === null) {
+export function ed25519Backend(engine?: Ed25519Engine): Pick<SignatureSuite, 'sign' | 'verify'> {
+  if (engine === 'libsodium' && sodium() === null) {
     throw new Error('libsodium (sodium-native) is not available on this platform');
   }
+  let lib: Sodium | null | undefined = engine === 'openssl' ? null : undefined;
   // Screened keys: the parsed KeyObject for OpenSSL, `true` for libsodium (which takes raw bytes).
   const keys = new KeyCache<KeyObject | true>(256);
   const screen = (publicKey: Uint8Array): KeyObject | true =>
     keys.get(publicKey, () => {
       if (!acceptableEd25519Key(publicKey)) throw new Error('refused public key');
-      return sodium !== null
+      lib ??= sodium();
+      return lib !== null
         ? true
         : createPublicKey({ key: withPrefix(ED25519_SPKI, publicKey), format: 'der', type: 'spki' });
     });
@@ -141,7 +157,7 @@ export function ed25519Backend(engine: Ed25519Engine): Pick<SignatureSuite, 'sig
         const key = screen(publicKey);
         ok =
           key === true
-            ? (sodium as Sodium).crypto_sign_verify_detached(signature, message, publicKey)
+            ? (lib as Sodium).crypto_sign_verify_detached(signature, message, publicKey)
             : nodeVerify(null, message, key, signature);
       } catch {
         return false;
@@ -151,9 +167,6 @@ export function ed25519Backend(engine: Ed25519Engine): Pick<SignatureSuite, 'sig
     },
   });
 }
-
-/** The engine nodeSuiteBackend verifies Ed25519 with: libsodium where its addon loads. */
-export const ed25519Engine: Ed25519Engine = loadSodium() !== null ? 'libsodium' : 'openssl';
 
 function lowS(signature: Uint8Array, order: bigint): boolean {
   let r = 0n;
@@ -187,7 +200,7 @@ function ecdsaVerify(curve: 'p256' | 'secp256k1', spki: Uint8Array): Pick<Signat
 }
 
 export const nodeSuiteBackend: SuiteBackend = Object.freeze({
-  ed25519: ed25519Backend(ed25519Engine),
+  ed25519: ed25519Backend(),
   p256: ecdsaVerify('p256', P256_SPKI),
   secp256k1: ecdsaVerify('secp256k1', SECP256K1_SPKI),
 });

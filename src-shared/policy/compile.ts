@@ -153,12 +153,9 @@ export class RuleMarks {
   }
 }
 
-/** Per-rule matchers, for checking the dimensions a candidate was not found through. */
+/** A rule as decisions use it; its patterns live in the indexes (matching never revisits them). */
 export interface CompiledRule {
   readonly rule: Rule;
-  readonly subjects: readonly Pattern[];
-  readonly actions: readonly Pattern[];
-  readonly resources: readonly Pattern[];
   /** The rule's grant lifetime, its own or the default. */
   readonly grantTtlSeconds: number;
   /** What the rule requires when it allows (frozen, shared by every decision it takes part in). */
@@ -223,18 +220,17 @@ export function compilePolicy(policy: unknown, hashes: HashPrimitives = nobleHas
   const actions = new PatternIndex();
   const resources = new PatternIndex();
   const rules = sorted.map((rule, n): CompiledRule => {
-    const cr: CompiledRule = Object.freeze({
+    for (const s of rule.subjects) {
+      const p = toPattern(s, true);
+      (p.space === 'id' ? subjectIds : subjectGroups).add(p, n);
+    }
+    for (const s of rule.actions) actions.add(toPattern(s, false), n);
+    for (const s of rule.resources) resources.add(toPattern(s, false), n);
+    return Object.freeze({
       rule,
-      subjects: Object.freeze(rule.subjects.map((s) => toPattern(s, true))),
-      actions: Object.freeze(rule.actions.map((s) => toPattern(s, false))),
-      resources: Object.freeze(rule.resources.map((s) => toPattern(s, false))),
       grantTtlSeconds: rule.grantTtlSeconds ?? DEFAULT_GRANT_TTL_SECONDS,
       obligation: obligationOf(rule),
     });
-    for (const p of cr.subjects) (p.space === 'id' ? subjectIds : subjectGroups).add(p, n);
-    for (const p of cr.actions) actions.add(p, n);
-    for (const p of cr.resources) resources.add(p, n);
-    return cr;
   });
   for (const index of [subjectIds, subjectGroups, actions, resources]) index.compress();
   const compiled: CompiledPolicy = Object.freeze({

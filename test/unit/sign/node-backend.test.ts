@@ -87,7 +87,7 @@ describe('nodeSuiteBackend', () => {
   }
 
   it('verifies Ed25519 with libsodium here (sodium-native is installed and its addon loads)', () => {
-    expect(ed25519Engine).toBe('libsodium');
+    expect(ed25519Engine()).toBe('libsodium');
   });
 
   describe('ed25519 edge cases where OpenSSL alone differs', () => {
