@@ -185,9 +185,20 @@ class ContextCopy {
   }
 }
 
-function required(obj: object, keys: readonly string[], key: string, path: string): unknown {
-  if (!keys.includes(key)) R.fail(path, `missing required key "${key}"`);
-  return R.value(obj, key, path);
+/** What `field` answers for an optional key that is absent (a present key may hold undefined). */
+const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * The value of `key` of `obj`, whose keys R.keys has checked; ABSENT when it is optional and absent.
+ * (One descriptor read instead of a search of the key list and then the read.)
+ */
+function field(obj: object, key: string, path: string, optional = false): unknown {
+  const desc = Object.getOwnPropertyDescriptor(obj, key);
+  if (desc === undefined) {
+    if (optional) return ABSENT;
+    R.fail(path, `missing required key "${key}"`);
+  }
+  return R.dataValue(desc, key, path);
 }
 
 /** The first `n` bytes of `buf`, as a view (the constructor costs far less than `subarray` here). */
@@ -235,15 +246,14 @@ const L_END = asciiBytes('"}');
  * frozen when `freeze` is set; the subject is left to the caller.
  */
 function read(json: unknown, w: Utf8Writer, freeze: boolean): AuthzRequest {
-  const keys = R.keys(json, '$', REQUEST_KEYS);
+  R.keys(json, '$', REQUEST_KEYS);
   const o = json as object;
-  const subject = required(o, keys, 'subject', '$');
-  const sKeys = R.keys(subject, '$.subject', SUBJECT_KEYS);
-  const id = R.text(required(subject as object, sKeys, 'id', '$.subject'), '$.subject.id', MAX_ID);
+  const subject = field(o, 'subject', '$');
+  R.keys(subject, '$.subject', SUBJECT_KEYS);
+  const id = R.text(field(subject as object, 'id', '$.subject'), '$.subject.id', MAX_ID);
   if (id.startsWith(GROUP_PREFIX)) R.fail('$.subject.id', `must not begin with "${GROUP_PREFIX}"`);
-  const groups = sKeys.includes('groups')
-    ? R.array(R.value(subject as object, 'groups', '$.subject'), '$.subject.groups', MAX_GROUPS)
-    : [];
+  const rawGroups = field(subject as object, 'groups', '$.subject', true);
+  const groups = rawGroups === ABSENT ? [] : R.array(rawGroups, '$.subject.groups', MAX_GROUPS);
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i];
     if (typeof g !== 'string' || g.length < 1 || g.length > MAX_GROUP || !isCleanText(g)) {
@@ -252,20 +262,21 @@ function read(json: unknown, w: Utf8Writer, freeze: boolean): AuthzRequest {
     // At most 64 groups: the quadratic check costs less than building a Set.
     if (groups.indexOf(g) !== i) R.fail('$.subject.groups', 'must not repeat a group');
   }
-  const action = R.text(required(o, keys, 'action', '$'), '$.action', MAX_ID);
-  const resource = R.text(required(o, keys, 'resource', '$'), '$.resource', MAX_ID);
+  const action = R.text(field(o, 'action', '$'), '$.action', MAX_ID);
+  const resource = R.text(field(o, 'resource', '$'), '$.resource', MAX_ID);
   // Members in RFC 8785 order: action, context, resource, subject (groups, id), time. Every string
   // written outside the context was checked above, so `string` cannot refuse it.
   w.bytes(L_ACTION);
   w.string(action);
   w.bytes(L_CONTEXT);
   let context = EMPTY_CONTEXT;
-  if (keys.includes('context')) {
-    context = new ContextCopy(w, freeze).object(R.value(o, 'context', '$'), '$.context', 0);
+  const rawContext = field(o, 'context', '$', true);
+  if (rawContext !== ABSENT) {
+    context = new ContextCopy(w, freeze).object(rawContext, '$.context', 0);
   } else {
     w.bytes(L_EMPTY);
   }
-  const timeText = required(o, keys, 'time', '$');
+  const timeText = field(o, 'time', '$');
   const time = parseRfc3339(timeText, '$.time', 'QT_REQUEST_INVALID');
   w.bytes(L_RESOURCE);
   w.string(resource);
@@ -297,6 +308,22 @@ function read(json: unknown, w: Utf8Writer, freeze: boolean): AuthzRequest {
     time,
     timeText: timeText as string,
   };
+}
+
+// Views of the shared writer's buffer by length, made once each: the hash input of a raw request is
+// handed to the hash function as one of them, instead of a new view per decision. Cleared when the
+// shared buffer is replaced; a nested call's own writer gets a fresh view.
+const VIEW_CACHE_LIMIT = 4096; // lengths past this get a fresh view: at most 4,096 views are kept
+let views: Uint8Array[] = [];
+let viewsOf: Uint8Array | undefined;
+
+function hashView(w: Utf8Writer): Uint8Array {
+  if (w !== shared || w.pos > VIEW_CACHE_LIMIT) return view(w.buf, w.pos);
+  if (viewsOf !== w.buf) {
+    views = [];
+    viewsOf = w.buf;
+  }
+  return (views[w.pos] ??= view(w.buf, w.pos));
 }
 
 /** The shared writer when it is free, a fresh one otherwise (see `shared`). */
@@ -334,7 +361,7 @@ export function parseAndHash(json: unknown, hashes: HashPrimitives): { req: Auth
   const w = acquire();
   try {
     const req = read(json, w, false);
-    return { req, hash: sha256Hex(hashes, view(w.buf, w.pos)) };
+    return { req, hash: sha256Hex(hashes, hashView(w)) };
   } finally {
     release(w);
   }

@@ -41,7 +41,11 @@ export class Reader {
 
   /** The value of the own enumerable data property `key` of `obj` (an accessor is refused). */
   value(obj: object, key: string, path: string): unknown {
-    const desc = Object.getOwnPropertyDescriptor(obj, key);
+    return this.dataValue(Object.getOwnPropertyDescriptor(obj, key), key, path);
+  }
+
+  /** The value of the descriptor of `key`, read by the caller: it must be an enumerable data property. */
+  dataValue(desc: PropertyDescriptor | undefined, key: string, path: string): unknown {
     if (desc === undefined || !('value' in desc) || desc.enumerable !== true) {
       this.fail(`${path}.${key}`, 'must be an enumerable data property, not an accessor');
     }
