@@ -20,9 +20,9 @@ if (dir === undefined) throw new Error('usage: verify-child.ts BUNDLE_DIR WORKER
 const trust = parseTrust(benchTrustJson());
 const start = performance.now();
 const cpu0 = process.cpuUsage();
-const { report, workers, linesPerWorker } = await verifyBundleDir(dir, {
+const { report, workers, linesPerWorker, linesInThread } = await verifyBundleDir(dir, {
   trust,
-  workers: Number(workersArg ?? 2),
+  workers: Number(workersArg ?? 1),
 });
 const seconds = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpu0);
@@ -40,6 +40,7 @@ console.log(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     workers,
     linesPerWorker,
+    linesInThread,
     ok: report.ok,
     records: report.records,
     checkpoints: report.checkpoints,

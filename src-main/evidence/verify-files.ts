@@ -31,7 +31,10 @@ import { createPool, findWorkerScript, type PoolChecker, type WorkerScript } fro
 
 export interface VerifyFilesOptions {
   readonly trust: TrustRoots;
-  /** Worker threads (default 2; 0 checks in this thread). */
+  /**
+   * Worker threads (default 1: with the calling thread, which shares the record checks, both cores
+   * of a 2-core machine; 0 checks in this thread only).
+   */
   readonly workers?: number;
   /** The worker script (default: the one beside this module; null forces the calling thread). */
   readonly workerScript?: WorkerScript | null;
@@ -47,7 +50,12 @@ export interface VerifyFilesResult {
   readonly workers: number;
   /** Record lines checked by each worker thread (empty when none was used). */
   readonly linesPerWorker: readonly number[];
+  /** Record lines checked by the calling thread itself. */
+  readonly linesInThread: number;
 }
+
+/** Worker threads by default: one, and the calling thread shares the record checks (verify-pool.ts). */
+export const DEFAULT_WORKERS = 1;
 
 function notBundle(dir: string, why: string): QtError {
   return new QtError('QT_BUNDLE_NOT_FOUND', `${dir} is not an evidence bundle: ${why}`, { path: dir });
@@ -121,7 +129,7 @@ export async function verifyBundleDir(dir: string, options: VerifyFilesOptions):
         backend: nodeSuiteBackend,
         checker: async (ctx) => {
           const script = options.workerScript === undefined ? findWorkerScript() : options.workerScript;
-          pool = await createPool(ctx, options.workers ?? 2, script);
+          pool = await createPool(ctx, options.workers ?? DEFAULT_WORKERS, script);
           return pool;
         },
         ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
@@ -129,7 +137,12 @@ export async function verifyBundleDir(dir: string, options: VerifyFilesOptions):
         ...(options.anchors === undefined ? {} : { anchors: options.anchors }),
       },
     );
-    return { report, workers: pool?.workers ?? 0, linesPerWorker: [...(pool?.linesPerWorker ?? [])] };
+    return {
+      report,
+      workers: pool?.workers ?? 0,
+      linesPerWorker: [...(pool?.linesPerWorker ?? [])],
+      linesInThread: pool?.linesInThread ?? 0,
+    };
   } finally {
     await pool?.close();
   }

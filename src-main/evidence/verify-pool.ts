@@ -1,6 +1,9 @@
 /**
- * A pool of worker threads for the verifier's order-independent record checks (two workers use
- * both cores here: PLATFORM.md measured two workers nearly doubling verification throughput).
+ * A pool of worker threads for the verifier's order-independent record checks. The calling thread
+ * shares the work: when every worker already has CALLER_TAKES_AT batches waiting, it checks the next
+ * batch itself. So one worker and the calling thread use both cores of a 2-core machine with one
+ * V8 heap fewer than two workers (docs/verify.md, "Throughput": the same speed, about 35 MiB less
+ * peak memory), and on more cores more workers can be asked for.
  *
  * The worker script is found next to this module (worker-script.ts): `verify-worker.mjs` in the CLI
  * bundle, `verify-worker.ts` from the TypeScript sources. When neither is available, or a worker
@@ -28,8 +31,16 @@ export interface PoolChecker extends LineChecker {
   readonly workers: number;
   /** Lines checked so far by each worker thread (empty when the checks run in this thread). */
   readonly linesPerWorker: readonly number[];
+  /** Lines checked so far by the calling thread itself (all of them when there is no worker). */
+  readonly linesInThread: number;
   close(): Promise<void>;
 }
+
+/**
+ * The calling thread checks a batch itself when every worker has this many batches waiting: one to
+ * work on and one queued, so a worker never waits for the calling thread between two batches.
+ */
+export const CALLER_TAKES_AT = 2;
 
 interface Job {
   resolve: (r: LineResult[]) => void;
@@ -54,10 +65,18 @@ export async function createPool(
   script: WorkerScript | null = findWorkerScript(),
 ): Promise<PoolChecker> {
   const local = inThreadChecker(ctx, storeHashes, nodeSuiteBackend);
+  let linesInThread = 0;
+  const checkHere = (lines: readonly RawLine[]): Promise<LineResult[]> => {
+    linesInThread += lines.length;
+    return local.check(lines);
+  };
   const inThread: PoolChecker = {
     workers: 0,
     linesPerWorker: [],
-    check: local.check,
+    get linesInThread() {
+      return linesInThread;
+    },
+    check: checkHere,
     close: async () => undefined,
   };
   if (count <= 0 || script === null) return inThread;
@@ -101,11 +120,15 @@ export async function createPool(
   return {
     workers: workers.length,
     linesPerWorker: done,
+    get linesInThread() {
+      return linesInThread;
+    },
     check(lines: readonly RawLine[]): Promise<LineResult[]> {
       if (broken !== undefined) return Promise.reject(broken);
-      // The least busy worker takes the batch.
+      // The least busy worker takes the batch, unless all are busy enough: then this thread does.
       let i = 0;
       for (let j = 1; j < workers.length; j++) if ((load[j] as number) < (load[i] as number)) i = j;
+      if ((load[i] as number) >= CALLER_TAKES_AT) return checkHere(lines);
       load[i] = (load[i] as number) + 1;
       const id = nextId++;
       return new Promise((resolve, reject) => {

@@ -16,7 +16,7 @@ import { QtError, isQtError } from '../../src-shared/errors.js';
 import type { RequestOf, ResponseOf } from '../../src-shared/ipc/index.js';
 import type { TrustRoots, VerifyReport } from '../../src-shared/verify/index.js';
 import { readTrustFile } from '../cli/commands/verify.js';
-import { verifyBundleDir } from '../evidence/verify-files.js';
+import { DEFAULT_WORKERS, verifyBundleDir } from '../evidence/verify-files.js';
 import type { WorkerScript } from '../evidence/verify-pool.js';
 import type { DialogPort } from './dialog-port.js';
 
@@ -27,7 +27,7 @@ type ReportView = NonNullable<VerifyJobStatus['report']>;
 
 export interface VerifyJobsOptions {
   readonly dialog: DialogPort;
-  /** Worker threads per job (default 2; 0 verifies in main's thread). */
+  /** Worker threads per job (default DEFAULT_WORKERS, with main's thread sharing; 0: main's thread only). */
   readonly workers?: number;
   readonly workerScript?: WorkerScript | null;
   /** Random bytes for ids (default node:crypto). */
@@ -86,7 +86,7 @@ export class VerifyJobs {
       throw new QtError('QT_TYPE', 'options.dialog must be a DialogPort', { path: 'dialog' });
     }
     this.#dialog = options.dialog;
-    this.#workers = options.workers ?? 2;
+    this.#workers = options.workers ?? DEFAULT_WORKERS;
     this.#workerScript = options.workerScript;
     this.#random = options.random ?? ((n) => new Uint8Array(randomBytes(n)));
   }

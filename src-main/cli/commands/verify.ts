@@ -13,7 +13,7 @@ import {
 } from '../../../src-shared/verify/index.js';
 import { verifyAnchors } from '../../anchor/verify-chain.js';
 import { readFileLimited } from '../../io/read-file.js';
-import { verifyBundleDir } from '../../evidence/verify-files.js';
+import { DEFAULT_WORKERS, verifyBundleDir } from '../../evidence/verify-files.js';
 import { EXIT } from '../context.js';
 import { stringOption } from '../input.js';
 import type { CommandContext, CommandSpec } from '../registry.js';
@@ -36,7 +36,7 @@ export async function readTrustFile(path: string): Promise<TrustRoots> {
 }
 
 function parseWorkers(value: string | undefined): number {
-  if (value === undefined) return 2;
+  if (value === undefined) return DEFAULT_WORKERS;
   if (!/^\d{1,2}$/.test(value) || Number(value) > 16) {
     throw new QtError('QT_USAGE', `${NAME}: --workers must be a number from 0 to 16`, { path: '--workers' });
   }
@@ -140,16 +140,20 @@ function oneLine(text: string): string {
   return out;
 }
 
-/** How the record checks ran: worker threads and the lines each checked (not part of the verdict). */
+/**
+ * How the record checks ran: worker threads, the lines each checked, and the lines the main thread
+ * checked itself (not part of the verdict).
+ */
 export interface WorkerUse {
   readonly threads: number;
   readonly linesPerWorker: readonly number[];
+  readonly linesInThread: number;
 }
 
 function workersText(w: WorkerUse): string {
-  return w.threads === 0
-    ? 'record checks: in the main thread'
-    : `record checks: ${w.threads} worker threads (${w.linesPerWorker.join(' + ')} lines)`;
+  if (w.threads === 0) return 'record checks: in the main thread';
+  const workers = `${w.threads} worker thread${w.threads === 1 ? '' : 's'}`;
+  return `record checks: ${workers} and the main thread (${[...w.linesPerWorker, w.linesInThread].join(' + ')} lines)`;
 }
 
 /** The report as text for a person. */
@@ -225,7 +229,8 @@ An RPC that cannot be reached is a failure (QT_VERIFY_ANCHOR_RPC), not an error.
 Exit codes: 0 valid; 1 invalid (any damage, truncation included, any anchor failure); 2 bad
 arguments, unreadable paths, an unusable trust file, or a folder that is not a bundle.
 --json prints the full report: {"ok","log","scope","head","stages","failures","cannotProve",...},
-plus "workers": {"threads","linesPerWorker"} (how the record checks ran; not part of the verdict).`,
+plus "workers": {"threads","linesPerWorker","linesInThread"} (how the record checks ran: worker threads,
+the lines each checked and the lines the main thread checked itself; not part of the verdict).`,
     options: {
       trust: {
         type: 'string',
@@ -235,7 +240,7 @@ plus "workers": {"threads","linesPerWorker"} (how the record checks ran; not par
       workers: {
         type: 'string',
         value: 'N',
-        description: 'worker threads for record checks (default 2, 0 = none)',
+        description: `worker threads for record checks, beside the main thread (default ${DEFAULT_WORKERS}, 0 = none)`,
       },
       rpc: {
         type: 'string',
@@ -286,7 +291,11 @@ plus "workers": {"threads","linesPerWorker"} (how the record checks ran; not par
         bar?.clear();
       }
       const report = result.report;
-      const use: WorkerUse = { threads: result.workers, linesPerWorker: result.linesPerWorker };
+      const use: WorkerUse = {
+        threads: result.workers,
+        linesPerWorker: result.linesPerWorker,
+        linesInThread: result.linesInThread,
+      };
       ctx.stdout(ctx.json ? `${JSON.stringify({ ...report, workers: use })}\n` : formatReport(report, use));
       return report.ok ? EXIT.ok : EXIT.verifyFailed;
     },
