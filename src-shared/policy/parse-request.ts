@@ -110,6 +110,18 @@ function sortNames(keys: string[]): void {
   }
 }
 
+/**
+ * The objects of evaluate's private copy of a context (ContextCopy without `freeze`). Their prototype
+ * is an empty, frozen, null-prototype object: as with Object.create(null), no inherited name
+ * (`__proto__`, `constructor`, `toString`, ...) reaches a condition, and assigning `__proto__` makes
+ * an own property. Unlike a null-prototype object, which V8 keeps in dictionary mode, they get hidden
+ * classes: complete decisions ran 1.07x faster (docs/policy.md, "Throughput"). A function, not a class:
+ * a class's prototype would carry `constructor`. parseRequest's results keep null prototypes.
+ */
+function ContextObject(): void {}
+ContextObject.prototype = Object.freeze(Object.create(null) as object);
+const FastContextObject = ContextObject as unknown as new () => Record<string, unknown>;
+
 function childPath(parent: string, key: string | number): string {
   return typeof key === 'number' ? `${parent}[${key}]` : `${parent}.${key}`;
 }
@@ -171,7 +183,7 @@ class ContextCopy {
   object(v: unknown, path: string, depth: number): Record<string, unknown> {
     const keys = R.keys(v, path, undefined, MAX_NODES);
     sortNames(keys);
-    const out = Object.create(null) as Record<string, unknown>;
+    const out = this.freeze ? (Object.create(null) as Record<string, unknown>) : new FastContextObject();
     this.w.byte(0x7b); // {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;

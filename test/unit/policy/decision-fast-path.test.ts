@@ -214,6 +214,34 @@ describe("evaluate's copy of a raw request", () => {
   });
 });
 
+describe("evaluate's private copy of the context", () => {
+  it('sees own names only, whatever they are called, exactly as the null-prototype copy of parseRequest', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    for (const name of names) {
+      const c = compilePolicy({
+        policy: 'p',
+        version: 1,
+        rules: [
+          rule('has', { when: { exists: { attr: name } } }),
+          rule('nested', { when: { eq: { attr: `o.${name}`, value: 'x' } } }),
+        ],
+      });
+      const without = req({ context: { o: {} } });
+      const withIt = req({ context: JSON.parse(`{"${name}": 7, "o": {"${name}": "x"}}`) as unknown });
+      // Not inherited: an empty context has none of these names, at the top or one level down.
+      const d0 = evaluate(c, without);
+      expect(d0.decision, name).toBe('deny');
+      expect(d0.rules).toEqual([]);
+      expect(d0).toEqual(evaluate(c, parseRequest(without)));
+      // Own: found, and read as the value given (a "__proto__" member is data, not a prototype).
+      const d1 = evaluate(c, withIt);
+      expect(d1.rules, name).toEqual(['has', 'nested']);
+      expect(d1.errors).toEqual([]);
+      expect(d1).toEqual(evaluate(c, parseRequest(withIt)));
+    }
+  });
+});
+
 describe('the index intersection', () => {
   it('finds the same rules after the marks wrap around', () => {
     const rules = [
