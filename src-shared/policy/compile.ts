@@ -19,6 +19,8 @@ interface TrieNode {
   /** After compress(), for a node with few children: their first units, in the order of `edges`. */
   firsts: number[];
   edges: TrieEdge[];
+  /** After compress(): more than SMALL_FANOUT children, found through `next`. */
+  big: boolean;
 }
 
 /** An edge of the prefix trie; chains of nodes without rules and with one child are merged into one label. */
@@ -31,14 +33,14 @@ interface TrieEdge {
 const SMALL_FANOUT = 8;
 
 function newNode(): TrieNode {
-  return { rules: [], next: new Map(), firsts: [], edges: [] };
+  return { rules: [], next: new Map(), firsts: [], edges: [], big: false };
 }
 
 /** The child edge of `node` whose label starts with `value[i]`. */
 function child(node: TrieNode, value: string, i: number): TrieEdge | undefined {
   if (i >= value.length) return undefined;
   const c = value.charCodeAt(i);
-  if (node.next.size > SMALL_FANOUT) return node.next.get(c);
+  if (node.big) return node.next.get(c);
   const { firsts } = node;
   for (let k = 0; k < firsts.length; k++) if (firsts[k] === c) return node.edges[k];
   return undefined;
@@ -85,7 +87,8 @@ export class PatternIndex {
         }
         stack.push(edge.node);
       }
-      if (node.next.size <= SMALL_FANOUT) {
+      node.big = node.next.size > SMALL_FANOUT;
+      if (!node.big) {
         node.edges = [...node.next.values()];
         node.firsts = node.edges.map((e) => e.label.charCodeAt(0));
       }
