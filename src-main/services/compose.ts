@@ -34,7 +34,7 @@ export interface ServiceOptions {
   readonly registry?: SuiteRegistry;
   /** File and folder choices (native dialogs in Electron, a fake in tests); default: always cancelled. */
   readonly dialog?: DialogPort;
-  /** Worker threads per bundle verification (default 2). */
+  /** Worker threads per bundle verification (default 1, main's thread sharing the checks). */
   readonly verifyWorkers?: number;
   /** The Ceremonies screen: its dialog port, PKCS#11 module path and test parameters. */
   readonly ceremony?: Omit<CeremonyUiOptions, 'tenantDir'>;
