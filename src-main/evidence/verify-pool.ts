@@ -2,8 +2,8 @@
  * A pool of worker threads for the verifier's order-independent record checks. The calling thread
  * shares the work: when every worker already has CALLER_TAKES_AT batches waiting, it checks the next
  * batch itself. So one worker and the calling thread use both cores of a 2-core machine with one
- * V8 heap fewer than two workers (docs/verify.md, "Throughput": the same speed, about 35 MiB less
- * peak memory), and on more cores more workers can be asked for.
+ * V8 heap fewer than two workers (docs/verify.md, "Performance": about the same speed, 30 to 70 MiB
+ * less peak memory in the bench), and on more cores more workers can be asked for.
  *
  * The worker script is found next to this module (worker-script.ts): `verify-worker.mjs` in the CLI
  * bundle, `verify-worker.ts` from the TypeScript sources. When neither is available, or a worker
