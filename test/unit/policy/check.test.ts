@@ -1,15 +1,8 @@
 /** checkPolicy: warnings beyond those of the corpus (test/policy-corpus/10-checks.json). */
 import { describe, expect, it } from 'vitest';
 import { checkPolicy, parsePolicy } from '../../../src-shared/policy/index.js';
+import { rule } from './fixtures.js';
 
-const rule = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  id,
-  effect: 'allow',
-  subjects: ['*'],
-  actions: ['*'],
-  resources: ['*'],
-  ...extra,
-});
 const kinds = (...rules: Record<string, unknown>[]) =>
   checkPolicy({ policy: 'p', version: 1, rules }).map((w) => `${w.ruleId}:${w.kind}`);
 const all = (...items: unknown[]) => ({ all: items });

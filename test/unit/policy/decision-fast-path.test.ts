@@ -24,23 +24,7 @@ import { isCleanText } from '../../../src-shared/policy/strict-json.js';
 import { asciiBytes, Utf8Writer } from '../../../src-shared/policy/utf8-writer.js';
 import { nodeHashes } from '../../../src-main/crypto/node-backend.js';
 import { policyArb, requestArb } from './arbitraries.js';
-
-const req = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  subject: { id: 'alice', groups: ['ops', 'staff'] },
-  action: 'read',
-  resource: 'doc',
-  time: '2026-11-26T13:40:00Z',
-  ...extra,
-});
-
-const rule = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  id,
-  effect: 'allow',
-  subjects: ['*'],
-  actions: ['*'],
-  resources: ['*'],
-  ...extra,
-});
+import { req, rule } from './fixtures.js';
 
 /** The request hash by its definition (docs/formats.md): no fast path involved. */
 function slowHash(raw: unknown): string {

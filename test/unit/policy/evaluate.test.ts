@@ -18,15 +18,8 @@ import {
 } from '../../../src-shared/policy/index.js';
 import { requestCanonicalBytes } from '../../../src-shared/policy/parse-request.js';
 import { requestArb } from './arbitraries.js';
+import { rule } from './fixtures.js';
 
-const rule = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  id,
-  effect: 'allow',
-  subjects: ['*'],
-  actions: ['*'],
-  resources: ['*'],
-  ...extra,
-});
 const policy = (...rules: Record<string, unknown>[]) => compilePolicy({ policy: 'p', version: 3, rules });
 const req = (context: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
   subject: { id: 'alice', groups: ['ops'] },

@@ -16,14 +16,7 @@ import {
   requestHash,
 } from '../../../src-shared/policy/index.js';
 import { requestCanonicalBytes } from '../../../src-shared/policy/parse-request.js';
-
-const req = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  subject: { id: 'alice', groups: ['ops', 'staff'] },
-  action: 'read',
-  resource: 'doc',
-  time: '2026-11-26T13:40:00Z',
-  ...extra,
-});
+import { req } from './fixtures.js';
 
 function refusal(r: unknown): { code: string; path: string | undefined; message: string } {
   try {

@@ -32,6 +32,7 @@ import {
   verifyBundle,
   type BundleScope,
   type TrustRoots,
+  type VerifyBundleOptions,
   type VerifyReport,
 } from '../../../src-shared/verify/index.js';
 
@@ -169,27 +170,22 @@ export function fileLines(lines: readonly string[], cut = false): AsyncIterable<
   return splitLines(once(utf8ToBytes(body)), MAX_LINE_BYTES);
 }
 
-export interface RunOptions {
-  readonly trust?: TrustRoots;
+/** The pipeline's options (trust defaults to trustFor()), and files cut short in the middle of a line. */
+export interface RunOptions extends Omit<Partial<VerifyBundleOptions>, 'hashes' | 'backend'> {
   readonly recordsCut?: boolean;
   readonly checkpointsCut?: boolean;
-  readonly batchSize?: number;
 }
 
-/** Runs the pipeline in this thread over a built (possibly damaged) bundle. */
+/** Runs the pipeline over a built (possibly damaged) bundle, in this thread unless `checker` says otherwise. */
 export function run(b: Built, o: RunOptions = {}): Promise<VerifyReport> {
+  const { recordsCut, checkpointsCut, trust, ...options } = o;
   return verifyBundle(
     {
       manifest: utf8ToBytes(canonicalize(b.manifest)),
-      checkpoints: fileLines(b.checkpoints, o.checkpointsCut),
-      records: fileLines(b.records, o.recordsCut),
+      checkpoints: fileLines(b.checkpoints, checkpointsCut),
+      records: fileLines(b.records, recordsCut),
     },
-    {
-      trust: o.trust ?? trustFor(),
-      hashes: nobleHashes,
-      backend: {},
-      ...(o.batchSize === undefined ? {} : { batchSize: o.batchSize }),
-    },
+    { trust: trust ?? trustFor(), hashes: nobleHashes, backend: {}, ...options },
   );
 }
 

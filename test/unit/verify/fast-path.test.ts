@@ -21,6 +21,7 @@ import {
   checkRecordLine,
   parseTrust,
   verifyBundle,
+  type CheckpointChainOptions,
   type LineContext,
 } from '../../../src-shared/verify/index.js';
 import {
@@ -218,18 +219,24 @@ describe('embedded envelopes read once, key sets checked once', () => {
   });
 });
 
+/** A checkpoint chain of LOG with its pinned producer keys, reporting to `report`. */
+function chainOf(report: ReportBuilder, extra: Partial<CheckpointChainOptions> = {}): CheckpointChain {
+  return new CheckpointChain({
+    log: LOG,
+    keys: trustFor().logs.get(LOG) ?? [],
+    report,
+    hashes: nobleHashes,
+    backend: {},
+    ...extra,
+  });
+}
+
 describe('checkpoint signatures verified after their lines are read', () => {
   it('accepts by consistency at once and reports a bad signature when verified', () => {
     const mallory = edKey(66);
     const b = build({ signers: (size) => (size === 8 ? [mallory] : [PRODUCER]) });
     const report = new ReportBuilder();
-    const chain = new CheckpointChain({
-      log: LOG,
-      keys: trustFor().logs.get(LOG) ?? [],
-      report,
-      hashes: nobleHashes,
-      backend: {},
-    });
+    const chain = chainOf(report);
     b.checkpoints.forEach((l, i) => chain.push(raw(utf8ToBytes(l), i + 1)));
     expect(chain.accepted.map((c) => c.treeSize)).toEqual([4, 8, 12]);
     expect(chain.pendingSignatures).toBe(3);
@@ -249,14 +256,7 @@ describe('checkpoint signatures verified after their lines are read', () => {
     const mallory = edKey(66);
     const b = build({ signers: (size) => (size === 4 ? [mallory] : [PRODUCER]) });
     const report = new ReportBuilder();
-    const chain = new CheckpointChain({
-      log: LOG,
-      keys: trustFor().logs.get(LOG) ?? [],
-      report,
-      hashes: nobleHashes,
-      backend: {},
-      maxPendingSignatures: 1,
-    });
+    const chain = chainOf(report, { maxPendingSignatures: 1 });
     chain.push(raw(utf8ToBytes(b.checkpoints[0]!), 1));
     expect(chain.pendingSignatures).toBe(1);
     expect(report.failed('checkpoint-signatures')).toBe(false);

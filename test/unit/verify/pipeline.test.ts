@@ -13,23 +13,10 @@ import {
   ReportBuilder,
   keyValidAt,
   parseTrust,
-  verifyBundle,
   type VerifyFailure,
   type VerifyReport,
 } from '../../../src-shared/verify/index.js';
-import {
-  LOG,
-  PRODUCER,
-  approval,
-  build,
-  codes,
-  edKey,
-  edit,
-  fileLines,
-  keyJson,
-  run,
-  trustFor,
-} from './builder.js';
+import { LOG, PRODUCER, approval, build, codes, edKey, edit, keyJson, run, trustFor } from './builder.js';
 
 const NEW = edKey(2);
 const MALLORY = edKey(66);
@@ -391,51 +378,31 @@ describe('embedded signatures', () => {
 describe('pipeline plumbing', () => {
   it('a checker that fails rejects the verification (never a partial report)', async () => {
     const b = build();
-    const promise = verifyBundle(
-      {
-        manifest: utf8ToBytes(canonicalize(b.manifest)),
-        checkpoints: fileLines(b.checkpoints),
-        records: fileLines(b.records),
-      },
-      {
-        trust: trustFor(),
-        hashes: nobleHashes,
-        backend: {},
-        batchSize: 2,
-        maxInFlight: 3,
-        checker: () => ({ check: () => Promise.reject(new Error('checker broke')) }),
-      },
-    );
+    const promise = run(b, {
+      batchSize: 2,
+      maxInFlight: 3,
+      checker: () => ({ check: () => Promise.reject(new Error('checker broke')) }),
+    });
     await expect(promise).rejects.toThrow('checker broke');
   });
 
   it('cuts batches by bytes as well as by lines', async () => {
     const b = build();
     const sizes: number[][] = [];
-    const report = await verifyBundle(
-      {
-        manifest: utf8ToBytes(canonicalize(b.manifest)),
-        checkpoints: fileLines(b.checkpoints),
-        records: fileLines(b.records),
+    const report = await run(b, {
+      batchSize: 100,
+      // Smaller than two records: every batch closes at its second line, whatever batchSize says.
+      batchBytes: 2 * Math.min(...b.records.map((r) => utf8ToBytes(r).length)) - 1,
+      checker: (ctx) => {
+        const inner = inThreadChecker(ctx, nobleHashes, {});
+        return {
+          check: (lines) => {
+            sizes.push(lines.map((l) => l.bytes.length));
+            return inner.check(lines);
+          },
+        };
       },
-      {
-        trust: trustFor(),
-        hashes: nobleHashes,
-        backend: {},
-        batchSize: 100,
-        // Smaller than two records: every batch closes at its second line, whatever batchSize says.
-        batchBytes: 2 * Math.min(...b.records.map((r) => utf8ToBytes(r).length)) - 1,
-        checker: (ctx) => {
-          const inner = inThreadChecker(ctx, nobleHashes, {});
-          return {
-            check: (lines) => {
-              sizes.push(lines.map((l) => l.bytes.length));
-              return inner.check(lines);
-            },
-          };
-        },
-      },
-    );
+    });
     expect(report.ok).toBe(true);
     expect(sizes.length).toBeGreaterThan(1);
     expect(sizes.slice(0, -1).every((batch) => batch.length === 2)).toBe(true);
